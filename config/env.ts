@@ -1,0 +1,73 @@
+// Configuration from the environment, parsed once at start-up. Nothing else reads process.env.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .transform((v) => v.trim())
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+export const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: optional.meta({ description: 'host:port of a Temporal frontend. Unset: `npm start` runs the dev server.' }),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('touchpoint'),
+  TEMPORAL_API_KEY: optional,
+  TEMPORAL_TLS: bool,
+  TEMPORAL_TLS_CERT_PATH: optional,
+  TEMPORAL_TLS_KEY_PATH: optional,
+  TEMPORAL_TLS_CA_PATH: optional,
+  TEMPORAL_TLS_SERVER_NAME: optional,
+  TEMPORAL_CLI_PATH: optional,
+  TEMPORAL_TEST_SERVER_PATH: optional,
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_UI_URL: optional,
+  DATABASE_URL: optional,
+  TOUCHPOINT_DATA_DIR: z.string().default('.data'),
+  TOUCHPOINT_API_KEYS: optional,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  SMTP_URL: optional,
+  EMAIL_FROM: z.string().default('Touchpoint <hello@touchpoint.localhost>'),
+  LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  JOURNEYS_DIR: z.string().default('journeys'),
+  TEMPLATES_DIR: z.string().default('templates'),
+  DEFAULT_TIMEZONE: z.string().default('UTC'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type EnvConfig = z.output<typeof EnvSchema>;
+
+export interface Config extends EnvConfig {
+  /** Absolute path of TOUCHPOINT_DATA_DIR. */
+  dataDir: string;
+  journeysDir: string;
+  templatesDir: string;
+}
+
+/** Parse the environment; a bad value throws one message naming every variable to fix. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}\nFix these variables and start again.`);
+  }
+  const c = parsed.data;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: c.DEFAULT_TIMEZONE });
+  } catch {
+    throw new Error(`Invalid environment configuration:\n  DEFAULT_TIMEZONE: "${c.DEFAULT_TIMEZONE}" is not an IANA time zone (e.g. Europe/Rome, America/New_York).`);
+  }
+  return {
+    ...c,
+    dataDir: resolve(cwd, c.TOUCHPOINT_DATA_DIR),
+    journeysDir: resolve(cwd, c.JOURNEYS_DIR),
+    templatesDir: resolve(cwd, c.TEMPLATES_DIR),
+  };
+}

@@ -1,0 +1,17 @@
+// Reason codes: exactly one per send decision, in the message log and the run timeline.
+// Extend, never overload: a new cause gets a new code.
+
+export const REASON_CODES = [
+  'sent',
+  'skipped:unsubscribed',
+  'skipped:suppressed',
+  'skipped:no_address',
+  'skipped:frequency_cap',
+  'skipped:duplicate',
+  'deferred:quiet_hours',
+  'failed:invalid_address',
+  'failed:provider',
+  'failed:channel_not_configured',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];

@@ -1,0 +1,244 @@
+// The journey DSL v1: one zod schema is the source of the TS types, the runtime checks and
+// the JSON Schema that editors use (`touchpoint schema`, schema/journey.schema.json).
+import { z } from 'zod';
+
+const describe = (description: string) => ({ description });
+
+export const IdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, "-" and "_", starting with a letter or digit')
+  .meta(describe('Identifier: lowercase letters, digits, "-" and "_".'));
+
+export const EventNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'an event name is letters, digits, ".", "_", ":" and "-" (e.g. order.completed)')
+  .meta(describe('Event name as sent to POST /v1/track, e.g. `order.completed`.'));
+
+export const DurationSchema = z
+  .string()
+  .regex(/^(\d+(ms|s|m|h|d|w))+$/, 'write a duration like 30m, 2h, 3d, 1w or 1d12h')
+  .meta(describe('Duration: a number with a unit (ms, s, m, h, d, w), combinable: `3d`, `1d12h`, `90m`.'));
+
+export const TimeOfDaySchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write a local time of day as HH:MM, 24-hour (e.g. 09:30)')
+  .meta(describe("Local time of day `HH:MM` (24-hour) in the customer's time zone."));
+
+export const ChannelSchema = z.enum(['email', 'sms', 'push']).meta(describe('Delivery channel.'));
+export type Channel = z.infer<typeof ChannelSchema>;
+
+export const FieldPathSchema = z
+  .string()
+  .regex(
+    /^(traits|event|trigger|customer)(\.[A-Za-z0-9_$-]+)+$/,
+    'a field starts with traits., event., trigger. or customer. (e.g. traits.plan, event.properties.total)',
+  )
+  .meta(
+    describe(
+      'Where the value comes from: `traits.<name>` (customer profile), `event.<path>` (the event being matched), ' +
+        '`trigger.<path>` (the event that started the run), `customer.id`.',
+    ),
+  );
+
+export const OperatorSchema = z
+  .enum(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'exists', 'not_exists'])
+  .meta(describe('Comparison operator. `exists`/`not_exists` take no value; `in`/`not_in` take a list.'));
+export type Operator = z.infer<typeof OperatorSchema>;
+
+export const JsonValueSchema = z
+  .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))])
+  .meta(describe('A literal to compare with: string, number, boolean, null, or a list of those.'));
+
+export type Condition =
+  | { field: string; op: Operator; value?: z.infer<typeof JsonValueSchema> }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { received: string; where?: Condition };
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z
+      .strictObject({ field: FieldPathSchema, op: OperatorSchema, value: JsonValueSchema.optional() })
+      .meta(describe('Compare one field with a value.')),
+    z.strictObject({ all: z.array(ConditionSchema).min(1) }).meta(describe('True when every condition is true.')),
+    z.strictObject({ any: z.array(ConditionSchema).min(1) }).meta(describe('True when at least one condition is true.')),
+    z.strictObject({ not: ConditionSchema }).meta(describe('True when the condition is false.')),
+    z
+      .strictObject({ received: EventNameSchema, where: ConditionSchema.optional() })
+      .meta(describe('True when this run has received the event (optionally matching `where`, with `event.` fields).')),
+  ]),
+).meta({ id: 'Condition', description: 'A declarative condition: field/op/value, or all / any / not / received.' });
+
+export const EventMatchSchema = z
+  .union([
+    EventNameSchema,
+    z.strictObject({ event: EventNameSchema, where: ConditionSchema.optional() }),
+  ])
+  .meta(describe('An event name, or `{ event, where }` to match only events whose fields meet a condition.'));
+export type EventMatch = z.infer<typeof EventMatchSchema>;
+
+export const TriggerSchema = z
+  .union([
+    z
+      .strictObject({
+        event: EventNameSchema,
+        where: ConditionSchema.optional().meta(describe('Only events meeting this condition start the journey.')),
+      })
+      .meta(describe('Start when the customer sends this event.')),
+    z
+      .strictObject({
+        inactivity: z.strictObject({
+          event: EventNameSchema.meta(describe('The event whose absence starts the journey, e.g. order.completed.')),
+          for: DurationSchema.meta(describe('How long without the event, e.g. 60d. Each new event restarts the clock.')),
+        }),
+      })
+      .meta(describe('Start when the customer has not sent an event for a while (win-back).')),
+  ])
+  .meta(describe('What starts a run of this journey for a customer.'));
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+export const EntrySchema = z
+  .strictObject({
+    reentry: z
+      .union([z.enum(['once', 'always']), z.strictObject({ cooldown: DurationSchema })])
+      .default('once')
+      .meta(describe('`once`: a customer enters at most once (per entry key); `always`: every trigger; `{ cooldown: 30d }`: again after a pause.')),
+    key: z
+      .string()
+      .regex(/^properties(\.[A-Za-z0-9_$-]+)+$/, 'an entry key is a path into the trigger event, e.g. properties.order_id')
+      .optional()
+      .meta(describe('Path in the trigger event that makes one run per value, e.g. `properties.order_id`.')),
+  })
+  .meta(describe('Who may enter, and how often.'));
+export type Entry = z.infer<typeof EntrySchema>;
+
+export type Step =
+  | { id: string; send: { channel: Channel; template: string; fallback?: Channel | undefined } }
+  | { id: string; wait: string | { for: string } | { until: string } }
+  | {
+      id: string;
+      wait_for: { event: string; where?: Condition | undefined; timeout: string; on_event?: Step[] | undefined; on_timeout?: Step[] | undefined };
+    }
+  | { id: string; branch: { cases: { when: Condition; steps: Step[] }[]; else?: Step[] | undefined } }
+  | { id: string; split: { variants: { id: string; weight: number; control?: boolean | undefined; steps?: Step[] | undefined }[] } }
+  | { id: string; goto: string }
+  | { id: string; exit: true | { reason: string } };
+
+const stepId = IdSchema.meta(describe('Unique id of this step in the journey; shown to support staff and in logs.'));
+const Steps: z.ZodType<Step[]> = z.lazy(() => z.array(StepSchema));
+
+export const StepSchemas = {
+  send: z
+    .strictObject({
+      id: stepId,
+      send: z.strictObject({
+        channel: ChannelSchema,
+        template: IdSchema.meta(describe('Template name: templates/<name>.hbs, with a part for this channel.')),
+        fallback: ChannelSchema.optional().meta(describe('Channel to use when the first one cannot reach the customer.')),
+      }),
+    })
+    .meta(describe('Send a message rendered from a template.')),
+  wait: z
+    .strictObject({
+      id: stepId,
+      wait: z.union([
+        DurationSchema,
+        z.strictObject({ for: DurationSchema }),
+        z.strictObject({ until: TimeOfDaySchema.meta(describe("Next occurrence of this local time in the customer's time zone.")) }),
+      ]),
+    })
+    .meta(describe('Pause for a duration (`wait: 3d`) or until a local time of day (`wait: { until: "09:00" }`).')),
+  wait_for: z
+    .strictObject({
+      id: stepId,
+      wait_for: z.strictObject({
+        event: EventNameSchema,
+        where: ConditionSchema.optional(),
+        timeout: DurationSchema.meta(describe('How long to wait before taking `on_timeout`.')),
+        on_event: Steps.optional().meta(describe('Steps when the event arrives (default: continue).')),
+        on_timeout: Steps.optional().meta(describe('Steps when the timeout passes first (default: continue).')),
+      }),
+    })
+    .meta(describe('Wait for an event (one that arrived earlier in this run counts), or a timeout.')),
+  branch: z
+    .strictObject({
+      id: stepId,
+      branch: z.strictObject({
+        cases: z.array(z.strictObject({ when: ConditionSchema, steps: Steps })).min(1),
+        else: Steps.optional().meta(describe('Steps when no case matches (default: continue).')),
+      }),
+    })
+    .meta(describe('Take the steps of the first case whose condition holds, else the `else` steps.')),
+  split: z
+    .strictObject({
+      id: stepId,
+      split: z.strictObject({
+        variants: z
+          .array(
+            z.strictObject({
+              id: IdSchema,
+              weight: z.number().positive().meta(describe('Relative weight; weights need not add up to 100.')),
+              control: z.boolean().optional().meta(describe('Marks the control (hold-out) group for A/B results.')),
+              steps: Steps.optional(),
+            }),
+          )
+          .min(2),
+      }),
+    })
+    .meta(describe('A/B/n test: each customer gets one variant, stable for (customer, journey, split id).')),
+  goto: z
+    .strictObject({ id: stepId, goto: IdSchema.meta(describe('Step id to continue at. A loop must pass through a wait.')) })
+    .meta(describe('Continue at another step.')),
+  exit: z
+    .strictObject({ id: stepId, exit: z.union([z.literal(true), z.strictObject({ reason: z.string().min(1) })]) })
+    .meta(describe('End the run here.')),
+} as const;
+
+export type StepKind = keyof typeof StepSchemas;
+export const STEP_KINDS = Object.keys(StepSchemas) as StepKind[];
+
+export const StepSchema: z.ZodType<Step> = z
+  .lazy(() => z.union(Object.values(StepSchemas) as unknown as [z.ZodType<Step>, z.ZodType<Step>, ...z.ZodType<Step>[]]))
+  .meta({ id: 'Step', description: `A step: an \`id\` and exactly one of ${STEP_KINDS.join(', ')}.` });
+
+export const SampleSchema = z
+  .strictObject({
+    traits: z.record(z.string(), z.unknown()).default({}),
+    event: z.strictObject({ name: EventNameSchema.optional(), properties: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  })
+  .meta(describe('Sample customer and event used to preview and check this journey\'s templates.'));
+
+export const JourneySchema = z
+  .strictObject({
+    id: IdSchema.meta(describe('Journey id; part of every run id: journey/<id>/<customer>[/<entry key>].')),
+    name: z.string().min(1).meta(describe('Name shown to marketers and support staff.')),
+    description: z.string().optional(),
+    trigger: TriggerSchema,
+    entry: EntrySchema.default({ reentry: 'once' }),
+    exit_on: z.array(EventMatchSchema).default([]).meta(describe('Events that end the run from any step.')),
+    goal: EventMatchSchema.optional().meta(describe('The conversion event: it ends the run as converted.')),
+    sample: SampleSchema.optional(),
+    steps: z.array(StepSchema).min(1),
+  })
+  .meta({ id: 'Journey', title: 'Touchpoint journey', description: 'A lifecycle journey: trigger, entry rules and steps.' });
+
+export type Journey = z.output<typeof JourneySchema>;
+export type JourneyInput = z.input<typeof JourneySchema>;
+
+/** A validated journey as a run is pinned to it: never re-read while the run lives. */
+export interface JourneySnapshot {
+  journey: Journey;
+  /** Content hash of the journey and the template versions it uses; the journey version. */
+  version: string;
+  /** Template name → content hash of the template version this snapshot renders. */
+  templates: Record<string, string>;
+  /** Where it was loaded from, for messages. */
+  source: string;
+}
+
+/** Narrow a step to its kind; the interpreter switches on this exhaustively. */
+export function stepKind(step: Step): StepKind {
+  for (const kind of STEP_KINDS) if (kind in step) return kind;
+  throw new Error(`step ${step.id} has no known kind`);
+}

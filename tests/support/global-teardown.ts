@@ -1,0 +1,2 @@
+// Runs once after the suite.
+export default async function globalTeardown(): Promise<void> {}
