@@ -47,3 +47,12 @@ export interface JourneyActivities {
   /** Next instant (ISO) after `after` when the customer's local clock reads `time` (HH:MM). */
   nextLocalTime(request: { customerId: string; time: string; after: string }): Promise<string>;
 }
+
+/** What activities are built from (`createActivities(deps)`); tests inject real local peers. */
+export interface ActivityDeps {
+  store: import('../store/types').Store;
+  /** The email channel, or null when none is configured (sends fail as `failed:channel_not_configured`). */
+  email: { transport: import('nodemailer').Transporter; from: string } | null;
+  /** IANA zone used when a customer has no valid `timezone` trait. */
+  defaultTimezone: string;
+}

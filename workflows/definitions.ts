@@ -1,0 +1,28 @@
+// Signals, queries and input of the journey workflow, defined once; clients import these too.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { JourneySnapshot } from '../dsl/schema';
+import type { JourneyEvent } from '../core/events';
+import type { RunState } from '../core/run-state';
+
+/** Workflow type name registered by the worker. */
+export const JOURNEY_WORKFLOW = 'journeyRun';
+
+export interface JourneyRunInput {
+  /** The validated journey this run is pinned to; never re-read. */
+  snapshot: JourneySnapshot;
+  customerId: string;
+  entryKey?: string;
+  /** The event that started the run (for inactivity triggers: the last watched event). */
+  trigger: JourneyEvent;
+  /** Set only by continue-as-new: everything the run carries forward. */
+  carried?: unknown;
+}
+
+/** A customer event for this run: buffered, de-duplicated by `id`, checked against exit_on/goal. */
+export const journeyEventSignal = defineSignal<[JourneyEvent]>('journeyEvent');
+
+/** Ask the run to end now (support action); `reason` goes to the run state. */
+export const exitRunSignal = defineSignal<[{ reason: string; by: string }]>('exitRun');
+
+/** Current state of the run: step, next wake-up, steps done, sends with reason. */
+export const runStateQuery = defineQuery<RunState>('state');
