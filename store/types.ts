@@ -99,10 +99,20 @@ export interface Store {
   markMessageRetrying(messageKey: string, detail: string): Promise<void>;
   /** Re-take a `retrying` row for another attempt (status back to dispatching, attempts+1). */
   retakeMessage(messageKey: string): Promise<MessageRow>;
-  /** Final outcome of a send decision. */
+  /**
+   * Final outcome of a send decision. `address` and `channel` replace the claimed ones when
+   * given (a fallback channel records the channel actually used).
+   */
   finishMessage(
     messageKey: string,
-    outcome: { reason: ReasonCode; detail?: string | null; providerId?: string | null; content?: Record<string, unknown> | null; address?: string | null },
+    outcome: {
+      reason: ReasonCode;
+      detail?: string | null;
+      providerId?: string | null;
+      content?: Record<string, unknown> | null;
+      address?: string | null;
+      channel?: Channel;
+    },
   ): Promise<MessageRow>;
   getMessage(messageKey: string): Promise<MessageRow | null>;
   listMessages(filter: { customerId?: string; workflowId?: string; limit?: number }): Promise<MessageRow[]>;

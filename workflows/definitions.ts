@@ -16,6 +16,17 @@ export interface JourneyRunInput {
   trigger: JourneyEvent;
   /** Set only by continue-as-new: everything the run carries forward. */
   carried?: unknown;
+  /** Optional bounds; tests use them to force continue-as-new early. */
+  limits?: JourneyRunLimits;
+}
+
+export interface JourneyRunLimits {
+  /**
+   * Continue-as-new once history has more events than this (checked between steps and
+   * during waits), besides whenever the server suggests it.
+   * @default undefined (only the server's suggestion counts)
+   */
+  maxHistoryEvents?: number;
 }
 
 /** A customer event for this run: buffered, de-duplicated by `id`, checked against exit_on/goal. */

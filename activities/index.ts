@@ -1,0 +1,18 @@
+// The activities a journey run may call, built from their dependencies (tests inject real peers).
+import { createRenderer } from '../render/renderer';
+import { createChannels } from './channels';
+import type { ActivityDeps, JourneyActivities } from './contract';
+import { createLoadProfile } from './load-profile';
+import { createNextLocalTime } from './next-local-time';
+import { createSendMessage } from './send-message';
+
+export type { ActivityDeps, JourneyActivities, Profile, SendOutcome, SendRequest } from './contract';
+
+export function createActivities(deps: ActivityDeps): JourneyActivities {
+  const loadProfile = createLoadProfile(deps);
+  return {
+    sendMessage: createSendMessage({ store: deps.store, channels: createChannels(deps), renderer: createRenderer(deps.store) }),
+    loadProfile,
+    nextLocalTime: createNextLocalTime(loadProfile),
+  };
+}

@@ -1,0 +1,18 @@
+// The loadProfile activity: the customer's traits and the time zone their local times use.
+import type { Store } from '../store/types';
+import type { Profile } from './contract';
+import { isValidTimeZone } from './local-time';
+
+/** The `timezone` trait when it is a valid IANA zone, else `fallback`. */
+export function profileTimeZone(traits: Record<string, unknown>, fallback: string): string {
+  const zone = traits.timezone;
+  return isValidTimeZone(zone) ? zone.trim() : fallback;
+}
+
+export function createLoadProfile(deps: { store: Store; defaultTimezone: string }): (customerId: string) => Promise<Profile> {
+  return async function loadProfile(customerId) {
+    const contact = await deps.store.getContact(customerId);
+    const traits = contact?.traits ?? {};
+    return { customerId, traits, timezone: profileTimeZone(traits, deps.defaultTimezone) };
+  };
+}

@@ -1,0 +1,73 @@
+// createApiServer: the Fastify app for order systems — identify / track / batch behind API
+// keys, plus the public /healthz and /openapi.json. The caller decides where it listens.
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Router } from '../routing/router';
+import type { Store } from '../store/types';
+import { bearerAuth } from './auth';
+import { installErrorHandling } from './error-handler';
+import { invalidBody } from './http-error';
+import { ingest, toLoggedEvent } from './ingest';
+import { openApiDocument } from './openapi';
+import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
+
+export interface ApiServerDeps {
+  store: Store;
+  router: Router;
+  /** Accepted bearer keys; none means every /v1 request is refused. */
+  apiKeys: string[];
+  /** Status of each dependency: "ok", or why it is down (e.g. `{ temporal: 'ok', database: 'down: …' }`). */
+  health: () => Promise<Record<string, string>>;
+  /** Largest accepted body. @default 524288 (512 KiB) */
+  bodyLimitBytes?: number;
+  /** Where 5xx details go. @default a line on stderr */
+  log?: (line: string) => void;
+}
+
+export function createApiServer(deps: ApiServerDeps): FastifyInstance {
+  const bodyLimit = deps.bodyLimitBytes ?? 512 * 1024;
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const app = Fastify({ bodyLimit, logger: false });
+  // Only JSON is accepted: a text/plain body gets 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app, bodyLimit, log);
+
+  const document = openApiDocument();
+  app.get('/openapi.json', async () => document);
+  app.get('/healthz', async (_request, reply) => {
+    const checks = await deps.health().catch((error: unknown) => ({ health: `down: ${error instanceof Error ? error.message : String(error)}` }));
+    const down = Object.entries(checks).filter(([, state]) => state !== 'ok');
+    const body: Health = down.length === 0
+      ? { status: 'ok', ...checks }
+      : { status: 'unavailable', message: down.map(([name, state]) => `${name} is ${state}`).join('; '), ...checks };
+    return reply.code(down.length === 0 ? 200 : 503).send(body);
+  });
+
+  app.register(async (v1) => {
+    v1.addHook('onRequest', bearerAuth(deps.apiKeys));
+    const now = () => new Date().toISOString();
+    v1.post('/v1/identify', async (request): Promise<EventResult> => {
+      const body = parse(IdentifyRequestSchema, request, 'identify body');
+      return ingest(deps, toLoggedEvent({ ...body, type: 'identify' }, now()));
+    });
+    v1.post('/v1/track', async (request): Promise<EventResult> => {
+      const body = parse(TrackRequestSchema, request, 'track body');
+      return ingest(deps, toLoggedEvent({ ...body, type: 'track' }, now()));
+    });
+    v1.post('/v1/batch', async (request): Promise<BatchResult> => {
+      // Every item is validated before the first is written: a bad batch changes nothing.
+      const { batch } = parse(BatchRequestSchema, request, 'batch body');
+      const receivedAt = now();
+      const results: EventResult[] = [];
+      for (const item of batch) results.push(await ingest(deps, toLoggedEvent(item, receivedAt)));
+      return { results };
+    });
+  });
+  return app;
+}
+
+function parse<T extends z.ZodType>(schema: T, request: FastifyRequest, what: string): z.output<T> {
+  const parsed = schema.safeParse(request.body);
+  if (!parsed.success) throw invalidBody(parsed.error, what);
+  return parsed.data;
+}

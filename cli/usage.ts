@@ -1,0 +1,56 @@
+// `touchpoint --help`: one place describing every command, its arguments and the env it reads.
+
+export const COMMANDS = {
+  validate: {
+    summary: 'Check journeys and their templates; print every problem as file:line:col.',
+    usage: 'touchpoint validate [--templates <dir>] [file|dir ...]',
+    details: [
+      'Arguments are journey files or directories of *.yaml/*.yml files.',
+      'Default: JOURNEYS_DIR (journeys), templates from TEMPLATES_DIR (templates).',
+      'Exit 0 when all journeys are valid, 1 when there are problems.',
+    ],
+  },
+  schema: {
+    summary: 'Print the journey JSON Schema (for editors) to stdout.',
+    usage: 'touchpoint schema',
+    details: ['Committed as schema/journey.schema.json; regenerate with: npm run schema:write'],
+  },
+  start: {
+    summary: 'Run Touchpoint: API, Temporal worker, email; dev server and local SMTP unless configured.',
+    usage: 'touchpoint start',
+    details: ['Configured by environment variables (see README): TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL, PORT, ...'],
+  },
+  help: {
+    summary: 'Show this help, or the help of one command.',
+    usage: 'touchpoint help [command]',
+    details: [],
+  },
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Touchpoint: lifecycle journeys as code, durable on Temporal.',
+    '',
+    'Usage: touchpoint <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    ...Object.values(COMMANDS).flatMap((c) => [`${c.usage}`, ...c.details.map((d) => `    ${d}`)]),
+    '',
+    'Options: -h, --help  show help',
+  ].join('\n');
+}
+
+export function commandUsage(name: CommandName): string {
+  const c = COMMANDS[name];
+  return [`Usage: ${c.usage}`, '', c.summary, ...c.details.map((d) => `  ${d}`)].join('\n');
+}

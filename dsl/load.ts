@@ -1,0 +1,128 @@
+// Load journeys from YAML files: parse with positions, validate against the schema, cross-check
+// steps and templates, and pin every valid journey as a snapshot. Finds problems; never prints.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve } from 'node:path';
+import type { TemplateVersion } from '../store/types';
+import { crossCheck } from './cross-checks';
+import { sortProblems, type Problem } from './problems';
+import { JourneySchema, type Journey, type JourneySnapshot } from './schema';
+import { shapeProblems } from './shape-problems';
+import { buildSnapshot } from './snapshot';
+import { referencedTemplates, templateProblems } from './template-checks';
+import { readTemplate, templateNames, type LoadedTemplate } from './templates';
+import { parseYamlSource, type Locate } from './yaml-source';
+
+export interface LoadOptions {
+  /** Journey files, or directories whose `*.yaml` / `*.yml` files are read (not recursively). */
+  paths: string[];
+  /** Where `<template>.hbs` files live. */
+  templatesDir: string;
+  /** Base for the relative file names in problems and snapshots. @default process.cwd() */
+  cwd?: string;
+}
+
+export interface LoadResult {
+  /** Journeys without any problem, in file order. */
+  journeys: JourneySnapshot[];
+  /** Every template those journeys reference, once each. */
+  templates: TemplateVersion[];
+  /** Every problem found, sorted by file and position; empty when all is well. */
+  problems: Problem[];
+}
+
+interface Analysed {
+  journey?: Journey;
+  problems: Problem[];
+  locate: Locate;
+}
+
+/** Validate one journey's YAML without touching the disk (templates are not checked). */
+export function parseJourneySource(source: string, file: string): { journey?: Journey; problems: Problem[] } {
+  const { journey, problems } = analyseJourneySource(source, file);
+  return problems.length === 0 && journey ? { journey, problems } : { problems };
+}
+
+function analyseJourneySource(source: string, file: string): Analysed {
+  const yaml = parseYamlSource(source, file);
+  if (yaml.broken) return { problems: yaml.problems, locate: yaml.locate };
+  const parsed = JourneySchema.safeParse(yaml.data ?? null);
+  if (!parsed.success) {
+    return { problems: [...yaml.problems, ...shapeProblems(parsed.error.issues, JourneySchema, yaml.data, file, yaml.locate)], locate: yaml.locate };
+  }
+  return { journey: parsed.data, problems: [...yaml.problems, ...crossCheck(parsed.data, file, yaml.locate)], locate: yaml.locate };
+}
+
+export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const show = (path: string) => relative(cwd, path) || path;
+  const problems: Problem[] = [];
+  const files = await journeyFiles(opts.paths, cwd, show, problems);
+
+  const analysed: (Analysed & { file: string })[] = [];
+  for (const path of files) {
+    const file = show(path);
+    const source = await readFile(path, 'utf8');
+    analysed.push({ file, ...analyseJourneySource(source, file) });
+  }
+
+  const templatesDir = resolve(cwd, opts.templatesDir);
+  const templates = new Map<string, LoadedTemplate | null>();
+  for (const { journey } of analysed) {
+    for (const name of journey ? referencedTemplates(journey) : []) {
+      if (templates.has(name)) continue;
+      const template = await readTemplate(templatesDir, name, cwd);
+      templates.set(name, template);
+      if (template) problems.push(...template.problems);
+    }
+  }
+  const lookup = { templates, available: await templateNames(templatesDir), dirLabel: show(templatesDir) };
+
+  const owners = new Map<string, string>();
+  const journeys: JourneySnapshot[] = [];
+  const versions = new Map<string, TemplateVersion>();
+  for (const { file, journey, problems: own, locate } of analysed) {
+    problems.push(...own);
+    if (!journey) continue;
+    const mine = [...templateProblems(journey, file, locate, lookup)];
+    const owner = owners.get(journey.id);
+    if (owner) {
+      mine.push({
+        file,
+        ...locate(['id']),
+        path: 'id',
+        code: 'journey.duplicate_id',
+        message: `journey id "${journey.id}" is already used by ${owner}; journey ids must be unique: rename one`,
+      });
+    } else owners.set(journey.id, file);
+    problems.push(...mine);
+    const used = referencedTemplates(journey).map((name) => templates.get(name));
+    if (own.length > 0 || mine.length > 0 || used.some((t) => !t || t.problems.length > 0)) continue;
+    const hashes: Record<string, string> = {};
+    for (const template of used) {
+      if (!template) continue;
+      hashes[template.name] = template.hash;
+      versions.set(template.hash, { hash: template.hash, name: template.name, source: template.source });
+    }
+    journeys.push(buildSnapshot(journey, hashes, file));
+  }
+  return { journeys, templates: [...versions.values()], problems: sortProblems(problems) };
+}
+
+async function journeyFiles(paths: string[], cwd: string, show: (p: string) => string, problems: Problem[]): Promise<string[]> {
+  const files: string[] = [];
+  const isJourney = (name: string) => ['.yaml', '.yml'].includes(extname(name));
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    const info = await stat(path).catch(() => null);
+    if (!info) {
+      problems.push({ file: show(path), line: 1, col: 1, path: '', code: 'file.not_found', message: 'no such file or directory: check the path' });
+    } else if (info.isDirectory()) {
+      const inside = (await readdir(path)).filter(isJourney).sort();
+      if (inside.length === 0) {
+        problems.push({ file: show(path), line: 1, col: 1, path: '', code: 'file.no_journeys', message: 'no journey files (*.yaml, *.yml) in this directory: add one or point at another directory' });
+      }
+      files.push(...inside.map((name) => join(path, name)));
+    } else files.push(path);
+  }
+  return [...new Set(files)];
+}

@@ -1,0 +1,157 @@
+// The event router: a logged event starts the journeys it triggers, restarts inactivity
+// clocks, and reaches the running runs that listen to it. Idempotent, so a retried event
+// (same messageId) never starts or signals twice what the first attempt did.
+import type { Client } from '@temporalio/client';
+import { evaluateCondition } from '../dsl/conditions';
+import type { JourneySnapshot } from '../dsl/schema';
+import type { JourneyEvent } from '../core/events';
+import { journeyWorkflowId } from '../core/ids';
+import type { LoggedEvent, Store } from '../store/types';
+import { decideEntry, readEntryKey } from './entry';
+import { indexJourneys } from './journey-index';
+import type { RoutedRun, RoutingResult } from './result';
+import { createRunOps, type RunOps } from './runs';
+
+export interface RouterDeps {
+  client: Client;
+  store: Store;
+  /** The validated journeys new runs start from (each run keeps the snapshot it started with). */
+  journeys: JourneySnapshot[];
+  taskQueue: string;
+}
+
+export interface Router {
+  route(event: LoggedEvent): Promise<RoutingResult>;
+}
+
+export function createRouter(deps: RouterDeps): Router {
+  const index = indexJourneys(deps.journeys);
+  const runs = createRunOps(deps.client, deps.taskQueue);
+  return {
+    async route(logged) {
+      // Identify only updates the contact, which the API has done already.
+      if (logged.type !== 'track' || !logged.event) return { runs: [] };
+      const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
+      const routing = new EventRouting(deps.store, runs, logged.customerId, event, logged.traits);
+      for (const snapshot of index.triggers.get(event.name) ?? []) await routing.trigger(snapshot);
+      for (const snapshot of index.inactivity.get(event.name) ?? []) await routing.inactivity(snapshot);
+      for (const snapshot of index.listeners.get(event.name) ?? []) await routing.correlate(snapshot);
+      return { runs: routing.results };
+    },
+  };
+}
+
+/** The routing of one event: collects results and remembers which runs already got it. */
+class EventRouting {
+  readonly results: RoutedRun[] = [];
+  private readonly reached = new Set<string>();
+  private traits: Promise<Record<string, unknown>> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runs: RunOps,
+    private readonly customerId: string,
+    private readonly event: JourneyEvent,
+    private readonly eventTraits: Record<string, unknown>,
+  ) {}
+
+  async trigger(snapshot: JourneySnapshot): Promise<void> {
+    const { journey } = snapshot;
+    const key = readEntryKey(journey, this.event);
+    const workflowId = journeyWorkflowId(journey.id, this.customerId, key.ok ? key.key : undefined);
+    if ('event' in journey.trigger && journey.trigger.where) {
+      const ctx = { traits: await this.contactTraits(), customerId: this.customerId, trigger: this.event, event: this.event, received: [this.event] };
+      if (!evaluateCondition(journey.trigger.where, ctx)) {
+        return this.skip(journey.id, workflowId, `journey ${journey.id}: trigger.where does not hold for this event`);
+      }
+    }
+    if (!key.ok) return this.skip(journey.id, workflowId, key.reason);
+    const start = { workflowId, input: { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event }, step: journey.steps[0]?.id ?? 'watching' };
+    const entered = await this.enter(snapshot, key.key ?? '', workflowId);
+    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
+    if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
+    // A run for this id is going on (entry `always`, or the same entry key again): it gets the event.
+    if (await this.runs.signal(workflowId, this.event)) {
+      return this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: a run with this id is in progress; the event was delivered to it`);
+    }
+    // It closed between our start and our signal: now the id is free.
+    if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
+    return this.skip(journey.id, workflowId, `journey ${journey.id}: run ${workflowId} kept changing state; retry the event with the same messageId`);
+  }
+
+  /** Inactivity journeys: one watching run per customer; each event restarts its clock. */
+  async inactivity(snapshot: JourneySnapshot): Promise<void> {
+    const { journey } = snapshot;
+    const workflowId = journeyWorkflowId(journey.id, this.customerId);
+    const current = await this.runs.describe(workflowId);
+    if (current?.running) {
+      if (await this.runs.signal(workflowId, this.event)) {
+        return this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: restarts the inactivity clock of the watching run`);
+      }
+    }
+    const entered = await this.enter(snapshot, '', workflowId);
+    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
+    const start = { workflowId, input: { snapshot, customerId: this.customerId, trigger: this.event }, step: 'watching' };
+    await this.runs.signalWithStart(start, this.event);
+    this.add(journey.id, workflowId, 'started');
+  }
+
+  /** Running runs of a journey that listens to this event (wait_for, exit_on, goal, received). */
+  async correlate(snapshot: JourneySnapshot): Promise<void> {
+    const { journey } = snapshot;
+    let workflowIds: string[];
+    if (!journey.entry.key) workflowIds = [journeyWorkflowId(journey.id, this.customerId)];
+    else {
+      const key = readEntryKey(journey, this.event);
+      // Without the key the event concerns every run of this customer in the journey.
+      workflowIds = key.ok ? [journeyWorkflowId(journey.id, this.customerId, key.key)] : await this.runs.listRunning(journey.id, this.customerId);
+    }
+    for (const workflowId of workflowIds) {
+      if (this.reached.has(workflowId)) continue;
+      if (await this.runs.signal(workflowId, this.event)) {
+        this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: the run listens to ${this.event.name}`);
+      }
+    }
+  }
+
+  /**
+   * Apply the entry policy and record the entry before starting, so a retry sees it. 'done'
+   * means this very event already started the run (a retried routing): report it, do nothing.
+   */
+  private async enter(snapshot: JourneySnapshot, entryKey: string, workflowId: string): Promise<'enter' | 'done' | { reason: string }> {
+    const { journey } = snapshot;
+    const last = await this.store.lastEntry(journey.id, this.customerId, entryKey);
+    if (last && last.triggerMessageId === this.event.id) {
+      const current = await this.runs.describe(workflowId);
+      if (current?.triggerMessageId === this.event.id) {
+        this.add(journey.id, workflowId, 'started');
+        return 'done';
+      }
+    }
+    const decision = decideEntry(journey, last, this.event);
+    if (!decision.enter) return { reason: decision.reason };
+    await this.store.recordEntry({
+      journeyId: journey.id,
+      customerId: this.customerId,
+      entryKey,
+      workflowId,
+      triggerMessageId: this.event.id,
+      enteredAt: this.event.timestamp,
+    });
+    return 'enter';
+  }
+
+  private contactTraits(): Promise<Record<string, unknown>> {
+    this.traits ??= this.store.getContact(this.customerId).then((contact) => contact?.traits ?? this.eventTraits);
+    return this.traits;
+  }
+
+  private add(journeyId: string, workflowId: string, action: RoutedRun['action'], reason?: string): void {
+    this.reached.add(workflowId);
+    this.results.push(reason === undefined ? { journeyId, workflowId, action } : { journeyId, workflowId, action, reason });
+  }
+
+  private skip(journeyId: string, workflowId: string, reason: string): void {
+    this.results.push({ journeyId, workflowId, action: 'skipped', reason });
+  }
+}

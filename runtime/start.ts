@@ -1,0 +1,159 @@
+// `touchpoint start` / `npm start`: journeys, store, Temporal (dev server unless
+// TEMPORAL_ADDRESS), worker, email channel and HTTP API in one process; clean stop on signals.
+import { mkdir } from 'node:fs/promises';
+import { relative } from 'node:path';
+import nodemailer from 'nodemailer';
+import { loadConfig, type Config } from '../config/env';
+import { loadJourneys } from '../dsl/load';
+import { formatProblem } from '../dsl/problems';
+import { openStore } from '../store';
+import { createActivities } from '../activities';
+import { createWorker } from '../worker';
+import { createRouter } from '../routing';
+import { createApiServer } from '../api';
+import { temporalCliPath } from '../temporal/binaries';
+import { registerSearchAttributes, startDevServer, type DevServer } from './dev-server';
+import { connectTemporal } from './temporal-connection';
+import { startLocalSmtp, type LocalSmtp } from './local-smtp';
+import { resolveApiKeys } from './api-keys';
+import { registerDevMailRoutes } from './dev-mail-routes';
+
+export interface RunningTouchpoint {
+  apiUrl: string;
+  temporalAddress: string;
+  stop(): Promise<void>;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Start everything; resolves once the API listens. Throws with a readable message on bad setup. */
+export async function startTouchpoint(config: Config): Promise<RunningTouchpoint> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: Error) => say(`touchpoint: while stopping: ${error.message}`));
+  };
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    const loaded = await loadJourneys({ paths: [config.journeysDir], templatesDir: config.templatesDir });
+    if (loaded.problems.length > 0) {
+      throw new Error(
+        `${loaded.problems.length} problem(s) in the journeys; fix them (touchpoint validate shows the same list):\n` +
+          loaded.problems.map(formatProblem).join('\n'),
+      );
+    }
+
+    const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+    stops.push(() => store.close());
+    for (const template of loaded.templates) await store.saveTemplateVersion(template);
+
+    let devServer: DevServer | null = null;
+    if (!config.TEMPORAL_ADDRESS) {
+      devServer = await startDevServer({
+        cliPath: temporalCliPath(config.TEMPORAL_CLI_PATH),
+        dataDir: config.dataDir,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      const server = devServer;
+      stops.push(() => server.stop());
+    }
+    const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
+    const temporal = await connectTemporal(config, temporalAddress);
+    stops.push(() => temporal.close());
+    if (config.TEMPORAL_ADDRESS) await registerSearchAttributes(temporal.client.connection, config.TEMPORAL_NAMESPACE);
+
+    let localSmtp: LocalSmtp | null = null;
+    let smtpUrl = config.SMTP_URL;
+    if (!smtpUrl) {
+      localSmtp = await startLocalSmtp({
+        port: config.LOCAL_SMTP_PORT,
+        mailDir: `${config.dataDir}/mail`,
+        onMail: (mail) => say(`✉  email to ${mail.to.join(', ')}: "${mail.subject}" — kept in ${relative(process.cwd(), `${config.dataDir}/mail/${mail.file}`)}`),
+      });
+      const smtp = localSmtp;
+      stops.push(() => smtp.stop());
+      smtpUrl = localSmtp.url;
+    }
+    const transport = nodemailer.createTransport(smtpUrl);
+    stops.push(async () => transport.close());
+
+    const activities = createActivities({ store, email: { transport, from: config.EMAIL_FROM }, defaultTimezone: config.DEFAULT_TIMEZONE });
+    const worker = await createWorker({
+      connection: temporal.native,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities,
+    });
+    const workerRun = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun;
+    });
+
+    const router = createRouter({ client: temporal.client, store, journeys: loaded.journeys, taskQueue: config.TEMPORAL_TASK_QUEUE });
+    const apiKeys = await resolveApiKeys(config.TOUCHPOINT_API_KEYS, config.dataDir);
+    const app = createApiServer({
+      store,
+      router,
+      apiKeys: apiKeys.keys,
+      health: async () => {
+        const result: Record<string, string> = {};
+        result.temporal = await temporal.client.connection.healthService
+          .check({})
+          .then(() => 'ok')
+          .catch((error: Error) => `down: ${error.message}`);
+        result.database = await store
+          .ping()
+          .then(() => 'ok')
+          .catch((error: Error) => `down: ${error.message}`);
+        return result;
+      },
+    });
+    if (localSmtp) registerDevMailRoutes(app, localSmtp);
+    await app.listen({ port: config.PORT, host: config.HOST });
+    stops.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const apiUrl = `http://${config.HOST}:${port}`;
+
+    say('Touchpoint is running.');
+    say(`  API          ${apiUrl}  (OpenAPI: ${apiUrl}/openapi.json)`);
+    say(`  Temporal     ${temporalAddress}${devServer?.uiUrl ? `  (Web UI: ${devServer.uiUrl})` : ''}`);
+    say(`  Database     ${store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${relative(process.cwd(), config.dataDir) || '.'}/pglite`}`);
+    say(`  Email        ${localSmtp ? `local catch-all ${localSmtp.url}; emails kept in ${relative(process.cwd(), localSmtp.mailDir)} and listed at ${apiUrl}/dev/mail` : 'SMTP_URL'}`);
+    say(`  Journeys     ${loaded.journeys.map((s) => `${s.journey.id} (v${s.version})`).join(', ')}`);
+    if (apiKeys.generatedFile) say(`  API key      ${apiKeys.keys[0]}  (kept in ${relative(process.cwd(), apiKeys.generatedFile)})`);
+    say('Press Ctrl-C to stop.');
+    return { apiUrl, temporalAddress, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** CLI entry: start, then stop cleanly on SIGINT / SIGTERM. */
+export async function main(): Promise<void> {
+  let running: RunningTouchpoint;
+  try {
+    running = await startTouchpoint(loadConfig());
+  } catch (error) {
+    process.stderr.write(`touchpoint: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`\n${signal}: stopping Touchpoint…`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`touchpoint: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -1,0 +1,108 @@
+// The schema as ONE ordered list of migrations (SQL kept in TS so the build copies nothing),
+// applied at open inside a transaction that holds an advisory lock, so two processes
+// opening the same database never race. Append new migrations; never edit an applied one.
+import type { Db } from './db';
+
+export interface Migration {
+  /** Increasing, never reused. */
+  id: number;
+  name: string;
+  sql: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'initial schema',
+    sql: [
+      `create table contacts (
+        customer_id text primary key,
+        email text,
+        phone text,
+        traits jsonb not null default '{}'::jsonb,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`,
+      // Support staff look customers up by email or phone.
+      `create index contacts_email_idx on contacts (lower(email))`,
+      `create index contacts_phone_idx on contacts (phone)`,
+      `create table events (
+        message_id text primary key,
+        type text not null check (type in ('track', 'identify')),
+        customer_id text not null,
+        event text,
+        properties jsonb not null default '{}'::jsonb,
+        traits jsonb not null default '{}'::jsonb,
+        "timestamp" timestamptz not null,
+        received_at timestamptz not null default now(),
+        routed_at timestamptz,
+        routing jsonb
+      )`,
+      `create index events_customer_time_idx on events (customer_id, "timestamp")`,
+      `create table journey_entries (
+        journey_id text not null,
+        customer_id text not null,
+        entry_key text not null default '',
+        workflow_id text not null,
+        trigger_message_id text not null,
+        entered_at timestamptz not null,
+        unique (journey_id, customer_id, entry_key, trigger_message_id)
+      )`,
+      `create index journey_entries_last_idx on journey_entries (journey_id, customer_id, entry_key, entered_at desc)`,
+      `create table messages (
+        message_key text primary key,
+        workflow_id text not null,
+        run_id text not null,
+        journey_id text not null,
+        journey_version text not null,
+        step_id text not null,
+        customer_id text not null,
+        channel text not null,
+        template text not null,
+        template_version text not null,
+        status text not null check (status in ('dispatching', 'retrying', 'done')),
+        reason text,
+        detail text,
+        address text,
+        provider_id text,
+        content jsonb,
+        attempts integer not null default 1,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`,
+      `create index messages_customer_created_idx on messages (customer_id, created_at)`,
+      `create index messages_workflow_idx on messages (workflow_id)`,
+      `create table template_versions (
+        hash text primary key,
+        name text not null,
+        source text not null,
+        created_at timestamptz not null default now()
+      )`,
+    ],
+  },
+];
+
+/** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */
+const MIGRATION_LOCK_KEY = 7_140_051_001;
+
+/** Apply the migrations this database lacks, in order; returns the ids applied now. */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    // Transaction-scoped: released at commit/rollback even if this process dies mid-way.
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`create table if not exists schema_migrations (
+      id integer primary key,
+      name text not null,
+      applied_at timestamptz not null default now()
+    )`);
+    const done = new Set((await tx.query<{ id: number }>('select id from schema_migrations')).map((row) => row.id));
+    const applied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
+      if (done.has(migration.id)) continue;
+      for (const statement of migration.sql) await tx.query(statement);
+      await tx.query('insert into schema_migrations (id, name) values ($1, $2)', [migration.id, migration.name]);
+      applied.push(migration.id);
+    }
+    return applied;
+  });
+}

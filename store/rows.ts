@@ -1,0 +1,110 @@
+// Mapping database rows (snake_case, Date, jsonb) to the store's types (camelCase, ISO strings).
+import { ChannelSchema } from '../dsl/schema';
+import { REASON_CODES, type ReasonCode } from '../core/reasons';
+import type { Contact, JourneyEntry, LoggedEvent, MessageRow, MessageStatus, TemplateVersion } from './types';
+
+/** A row as both drivers return it: column name → value (timestamptz as Date, jsonb parsed). */
+export type DbRow = Record<string, unknown>;
+
+const STATUSES: readonly MessageStatus[] = ['dispatching', 'retrying', 'done'];
+
+function text(row: DbRow, column: string): string {
+  const value = row[column];
+  if (typeof value !== 'string') throw new Error(`store: column ${column} is ${JSON.stringify(value)}, expected text`);
+  return value;
+}
+
+function textOrNull(row: DbRow, column: string): string | null {
+  const value = row[column];
+  return value === null || value === undefined ? null : String(value);
+}
+
+function iso(row: DbRow, column: string): string {
+  const value = row[column];
+  // Not `instanceof Date`: PGlite may live in another realm (see pglite-module.ts).
+  if (Object.prototype.toString.call(value) === '[object Date]') return new Date(Number(value)).toISOString();
+  if (typeof value === 'string') return new Date(value).toISOString();
+  throw new Error(`store: column ${column} is ${JSON.stringify(value)}, expected a timestamp`);
+}
+
+function isoOrNull(row: DbRow, column: string): string | null {
+  return row[column] === null || row[column] === undefined ? null : iso(row, column);
+}
+
+function object(row: DbRow, column: string): Record<string, unknown> {
+  const value = row[column];
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
+}
+
+function reason(row: DbRow): ReasonCode | null {
+  const value = row.reason;
+  if (value === null || value === undefined) return null;
+  const code = REASON_CODES.find((c) => c === value);
+  if (!code) throw new Error(`store: message ${String(row.message_key)} has unknown reason ${JSON.stringify(value)}`);
+  return code;
+}
+
+function status(row: DbRow): MessageStatus {
+  const found = STATUSES.find((s) => s === row.status);
+  if (!found) throw new Error(`store: message ${String(row.message_key)} has unknown status ${JSON.stringify(row.status)}`);
+  return found;
+}
+
+export const toContact = (row: DbRow): Contact => ({
+  customerId: text(row, 'customer_id'),
+  email: textOrNull(row, 'email'),
+  phone: textOrNull(row, 'phone'),
+  traits: object(row, 'traits'),
+  createdAt: iso(row, 'created_at'),
+  updatedAt: iso(row, 'updated_at'),
+});
+
+export const toEvent = (row: DbRow): LoggedEvent => ({
+  messageId: text(row, 'message_id'),
+  type: row.type === 'identify' ? 'identify' : 'track',
+  customerId: text(row, 'customer_id'),
+  event: textOrNull(row, 'event'),
+  properties: object(row, 'properties'),
+  traits: object(row, 'traits'),
+  timestamp: iso(row, 'timestamp'),
+  receivedAt: iso(row, 'received_at'),
+  routedAt: isoOrNull(row, 'routed_at'),
+  routing: row.routing ?? null,
+});
+
+export const toEntry = (row: DbRow): JourneyEntry => ({
+  journeyId: text(row, 'journey_id'),
+  customerId: text(row, 'customer_id'),
+  entryKey: text(row, 'entry_key'),
+  workflowId: text(row, 'workflow_id'),
+  triggerMessageId: text(row, 'trigger_message_id'),
+  enteredAt: iso(row, 'entered_at'),
+});
+
+export const toMessage = (row: DbRow): MessageRow => ({
+  messageKey: text(row, 'message_key'),
+  workflowId: text(row, 'workflow_id'),
+  runId: text(row, 'run_id'),
+  journeyId: text(row, 'journey_id'),
+  journeyVersion: text(row, 'journey_version'),
+  stepId: text(row, 'step_id'),
+  customerId: text(row, 'customer_id'),
+  channel: ChannelSchema.parse(row.channel),
+  template: text(row, 'template'),
+  templateVersion: text(row, 'template_version'),
+  status: status(row),
+  reason: reason(row),
+  detail: textOrNull(row, 'detail'),
+  address: textOrNull(row, 'address'),
+  providerId: textOrNull(row, 'provider_id'),
+  content: row.content === null || row.content === undefined ? null : object(row, 'content'),
+  attempts: Number(row.attempts),
+  createdAt: iso(row, 'created_at'),
+  updatedAt: iso(row, 'updated_at'),
+});
+
+export const toTemplateVersion = (row: DbRow): TemplateVersion => ({
+  hash: text(row, 'hash'),
+  name: text(row, 'name'),
+  source: text(row, 'source'),
+});

@@ -1,0 +1,134 @@
+// identify / track / batch over real HTTP, with the real router on a Temporal dev server and
+// a real PostgreSQL store: dedupe by messageId, contacts, all-or-nothing batches, health.
+import { createApiServer } from '../../api';
+import { createRouter } from '../../routing';
+import { createTestStore, type TestStore } from '../support/db';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { runHistory, sendStep, snapshotOf } from '../routing/fixtures';
+import { API_KEY, listen, type Api } from './http';
+
+const journeys = [
+  snapshotOf({ id: 'onboarding', name: 'Onboarding', trigger: { event: 'user.signed_up' }, steps: [sendStep('welcome')] }),
+  snapshotOf({
+    id: 'vip',
+    name: 'VIP',
+    trigger: { event: 'order.completed', where: { field: 'traits.tier', op: 'eq', value: 'gold' } },
+    entry: { key: 'properties.order_id', reentry: 'once' },
+    steps: [sendStep('thanks')],
+  }),
+];
+
+describe('the ingest API', () => {
+  let temporal: TestTemporal;
+  let db: TestStore;
+  let api: Api;
+
+  beforeAll(async () => {
+    db = await createTestStore('postgres');
+    temporal = await startTestTemporal();
+    const router = createRouter({ client: temporal.client, store: db.store, journeys, taskQueue: 'api-test' });
+    const health = async () => ({
+      temporal: await temporal.connection.healthService.check({}).then(() => 'ok'),
+      database: await db.store.ping().then(() => 'ok'),
+    });
+    api = await listen(createApiServer({ store: db.store, router, apiKeys: ['another-key-that-is-long', API_KEY], health }));
+  });
+  afterAll(async () => {
+    await api?.close();
+    await temporal?.stop();
+    await db?.dispose();
+  });
+
+  it('starts a journey for a track call and answers a repeated messageId from the log without a second effect', async () => {
+    const event = { userId: 'ada', event: 'user.signed_up', messageId: 'm-signup-ada', properties: { source: 'ads' } };
+    const first = await api.call('POST', '/v1/track', { body: event });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { messageId: 'm-signup-ada', duplicate: false, runs: [{ journeyId: 'onboarding', workflowId: 'journey/onboarding/ada', action: 'started' }] },
+    });
+    const again = await api.call('POST', '/v1/track', { body: { ...event, properties: { source: 'retry' } } });
+    expect(again).toMatchObject({ status: 200, body: { messageId: 'm-signup-ada', duplicate: true, runs: first.body.runs } });
+    expect(await runHistory(temporal.client, 'journey/onboarding/ada')).toEqual({ started: 1, signals: [] });
+  });
+
+  it('merges identify traits and track traits (top-level or Segment context.traits) into the contact', async () => {
+    const identify = await api.call('POST', '/v1/identify', { body: { userId: 'grace', traits: { email: 'grace@example.com', plan: 'free' }, messageId: 'm-id-grace' } });
+    expect(identify).toMatchObject({ status: 200, body: { messageId: 'm-id-grace', duplicate: false, runs: [] } });
+    await api.call('POST', '/v1/track', {
+      body: { userId: 'grace', event: 'page.viewed', messageId: 'm-view-grace', context: { traits: { plan: 'pro', city: 'Rome' } }, traits: { plan: 'team' } },
+    });
+    const contact = await db.store.getContact('grace');
+    expect(contact).toMatchObject({ email: 'grace@example.com', traits: { email: 'grace@example.com', plan: 'team', city: 'Rome' } });
+  });
+
+  it('processes a batch in order, so an identify earlier in the batch decides a later trigger condition', async () => {
+    const response = await api.call('POST', '/v1/batch', {
+      body: {
+        batch: [
+          { type: 'identify', userId: 'lin', traits: { tier: 'gold' }, messageId: 'b-1' },
+          { type: 'track', userId: 'lin', event: 'order.completed', properties: { order_id: 'A-7' }, messageId: 'b-2', timestamp: '2025-05-01T10:00:00+02:00' },
+          { type: 'track', userId: 'lin', event: 'order.completed', properties: {}, messageId: 'b-3' },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.results).toEqual([
+      { messageId: 'b-1', duplicate: false, runs: [] },
+      { messageId: 'b-2', duplicate: false, runs: [{ journeyId: 'vip', workflowId: 'journey/vip/lin/A-7', action: 'started' }] },
+      { messageId: 'b-3', duplicate: false, runs: [{ journeyId: 'vip', workflowId: 'journey/vip/lin', action: 'skipped', reason: expect.stringContaining('properties.order_id') }] },
+    ]);
+    const { events } = await temporal.client.workflow.getHandle('journey/vip/lin/A-7').fetchHistory();
+    const input = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    expect(JSON.parse(Buffer.from(input ?? []).toString())).toMatchObject({
+      customerId: 'lin',
+      entryKey: 'A-7',
+      trigger: { id: 'b-2', name: 'order.completed', timestamp: '2025-05-01T08:00:00.000Z' },
+    });
+  });
+
+  it('rejects a whole batch with one bad item, naming the item, and records nothing', async () => {
+    const response = await api.call('POST', '/v1/batch', {
+      body: {
+        batch: [
+          { type: 'identify', userId: 'kim', traits: { tier: 'gold' }, messageId: 'bad-batch-1' },
+          { type: 'track', userId: 'kim', event: 'user.signed_up' },
+        ],
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('batch[1].messageId: messageId is required: retries are de-duplicated by it'),
+      issues: [{ path: ['batch', 1, 'messageId'], code: 'invalid_type', message: expect.stringContaining('messageId is required') }],
+    });
+    expect(await db.store.getContact('kim')).toBeNull();
+    const probe = await db.store.recordEvent({ messageId: 'bad-batch-1', type: 'identify', customerId: 'kim', event: null, properties: {}, traits: {}, timestamp: new Date().toISOString() });
+    expect(probe.inserted).toBe(true);
+  });
+
+  it('rejects a batch of more than 500 events, saying to split it', async () => {
+    const batch = Array.from({ length: 501 }, (_, i) => ({ type: 'track', userId: 'many', event: 'page.viewed', messageId: `many-${i}` }));
+    const response = await api.call('POST', '/v1/batch', { body: { batch } });
+    expect(response).toMatchObject({ status: 400, body: { error: { issues: [{ path: ['batch'], code: 'too_big', message: expect.stringContaining('split it') }] } } });
+  });
+
+  it('routes again an event whose first attempt was logged but never routed', async () => {
+    await db.store.recordEvent({
+      messageId: 'm-half-done',
+      type: 'track',
+      customerId: 'half',
+      event: 'user.signed_up',
+      properties: {},
+      traits: {},
+      timestamp: new Date().toISOString(),
+    });
+    const response = await api.call('POST', '/v1/track', { body: { userId: 'half', event: 'user.signed_up', messageId: 'm-half-done' } });
+    expect(response.body).toEqual({ messageId: 'm-half-done', duplicate: false, runs: [{ journeyId: 'onboarding', workflowId: 'journey/onboarding/half', action: 'started' }] });
+    const again = await api.call('POST', '/v1/track', { body: { userId: 'half', event: 'user.signed_up', messageId: 'm-half-done' } });
+    expect(again.body.duplicate).toBe(true);
+  });
+
+  it('reports Temporal and the database as healthy on /healthz without an API key', async () => {
+    expect(await api.call('GET', '/healthz', { key: null })).toMatchObject({ status: 200, body: { status: 'ok', temporal: 'ok', database: 'ok' } });
+  });
+});

@@ -1,0 +1,216 @@
+// The event router against a real Temporal dev server and a real (PGlite) store. No worker
+// polls, so started runs stay open and every start and signal is visible in their history.
+import { createRouter, type Router } from '../../routing';
+import type { LoggedEvent } from '../../store/types';
+import { journeyWorkflowId } from '../../core/ids';
+import { CURRENT_STEP, CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from '../../workflows/search-attributes';
+import { createTestStore, type TestStore } from '../support/db';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { runHistory, sendStep, snapshotOf, waitForVisibility } from './fixtures';
+
+const journeys = [
+  snapshotOf({ id: 'welcome', name: 'Welcome', trigger: { event: 'user.signed_up' }, steps: [sendStep('welcome-email')] }, 'hash-welcome'),
+  snapshotOf({ id: 'pro-tips', name: 'Pro tips', trigger: { event: 'user.signed_up', where: { field: 'traits.plan', op: 'eq', value: 'pro' } }, steps: [sendStep()] }),
+  snapshotOf({
+    id: 'nudge',
+    name: 'Nudge',
+    trigger: { event: 'cart.updated' },
+    entry: { reentry: 'always' },
+    // Listens to its own trigger too: the router must still deliver each event only once.
+    steps: [sendStep(), { id: 'more', wait_for: { event: 'cart.updated', timeout: '1d' } }],
+  }),
+  snapshotOf({ id: 'digest', name: 'Digest', trigger: { event: 'digest.requested' }, entry: { reentry: { cooldown: '2d' } }, steps: [sendStep()] }),
+  snapshotOf({
+    id: 'review',
+    name: 'Review request',
+    trigger: { event: 'order.delivered' },
+    entry: { key: 'properties.order_id', reentry: 'once' },
+    exit_on: ['order.refunded'],
+    steps: [{ id: 'wait-review', wait_for: { event: 'review.submitted', timeout: '7d', on_timeout: [sendStep('reminder')] } }],
+  }),
+  snapshotOf({
+    id: 'trial',
+    name: 'Trial',
+    trigger: { event: 'trial.started' },
+    exit_on: [{ event: 'user.deleted' }],
+    goal: 'plan.upgraded',
+    steps: [sendStep(), { id: 'check', branch: { cases: [{ when: { received: 'feature.used' }, steps: [sendStep('tips')] }] } }],
+  }),
+  snapshotOf({ id: 'winback', name: 'Win-back', trigger: { inactivity: { event: 'order.completed', for: '60d' } }, steps: [sendStep()] }),
+];
+
+describe('the event router', () => {
+  let temporal: TestTemporal;
+  let db: TestStore;
+  let router: Router;
+  let counter = 0;
+
+  /** Log a track event (as the API does) and return the logged row. */
+  async function track(customerId: string, event: string, properties: Record<string, unknown> = {}, timestamp = new Date().toISOString()): Promise<LoggedEvent> {
+    counter += 1;
+    const messageId = `msg-${counter}`;
+    const logged = await db.store.recordEvent({ messageId, type: 'track', customerId, event, properties, traits: {}, timestamp });
+    return logged.event;
+  }
+
+  beforeAll(async () => {
+    db = await createTestStore('postgres');
+    temporal = await startTestTemporal();
+    router = createRouter({ client: temporal.client, store: db.store, journeys, taskQueue: 'router-test' });
+  });
+  afterAll(async () => {
+    await Promise.all([temporal?.stop(), db?.dispose()]);
+  });
+
+  it('starts the triggered journey with the deterministic workflow id, its snapshot and search attributes', async () => {
+    const result = await router.route(await track('ada', 'user.signed_up'));
+    expect(result.runs).toEqual([
+      { journeyId: 'welcome', workflowId: 'journey/welcome/ada', action: 'started' },
+      { journeyId: 'pro-tips', workflowId: 'journey/pro-tips/ada', action: 'skipped', reason: expect.stringContaining('journey pro-tips: trigger.where') },
+    ]);
+    const description = await temporal.client.workflow.getHandle('journey/welcome/ada').describe();
+    expect(description.type).toBe('journeyRun');
+    expect(description.taskQueue).toBe('router-test');
+    expect(description.status.name).toBe('RUNNING');
+    const attributes = description.typedSearchAttributes;
+    expect([attributes.get(CUSTOMER_ID), attributes.get(JOURNEY_ID), attributes.get(JOURNEY_VERSION), attributes.get(CURRENT_STEP)]).toEqual([
+      'ada',
+      'welcome',
+      'hash-welcome',
+      'welcome-email',
+    ]);
+  });
+
+  it('starts a journey whose trigger.where holds for the contact traits', async () => {
+    await db.store.upsertContact({ customerId: 'pro-user', traits: { plan: 'pro' }, at: new Date().toISOString() });
+    const result = await router.route(await track('pro-user', 'user.signed_up'));
+    expect(result.runs.map((r) => [r.journeyId, r.action])).toEqual([
+      ['welcome', 'started'],
+      ['pro-tips', 'started'],
+    ]);
+  });
+
+  it('routes a retried event idempotently: no second start and no signal, even after the run closed', async () => {
+    const event = await track('retry-1', 'cart.updated');
+    const first = await router.route(event);
+    const again = await router.route(event);
+    expect(again).toEqual(first);
+    expect(first.runs).toEqual([{ journeyId: 'nudge', workflowId: 'journey/nudge/retry-1', action: 'started' }]);
+    await temporal.client.workflow.getHandle('journey/nudge/retry-1').terminate('test');
+    expect(await router.route(event)).toEqual(first);
+    const { executions } = await temporal.client.workflowService.listWorkflowExecutions({
+      namespace: temporal.namespace,
+      query: `WorkflowId = 'journey/nudge/retry-1'`,
+    });
+    expect(executions).toHaveLength(1);
+    expect(await runHistory(temporal.client, 'journey/nudge/retry-1')).toEqual({ started: 1, signals: [] });
+  });
+
+  it('lets a customer enter a "once" journey only once, naming the earlier entry', async () => {
+    const first = await track('once-1', 'user.signed_up');
+    await router.route(first);
+    await temporal.client.workflow.getHandle('journey/welcome/once-1').terminate('test');
+    const second = await router.route(await track('once-1', 'user.signed_up'));
+    expect(second.runs[0]).toEqual({
+      journeyId: 'welcome',
+      workflowId: 'journey/welcome/once-1',
+      action: 'skipped',
+      reason: expect.stringMatching(new RegExp(`journey welcome: entry is "once".*${first.messageId}`)),
+    });
+  });
+
+  it('delivers an "always" trigger to the running run, and starts a new run once it has closed', async () => {
+    const handle = temporal.client.workflow.getHandle('journey/nudge/always-1');
+    const first = await router.route(await track('always-1', 'cart.updated'));
+    const firstRunId = (await handle.describe()).runId;
+    const second = await track('always-1', 'cart.updated', { items: 2 });
+    expect((await router.route(second)).runs).toEqual([
+      { journeyId: 'nudge', workflowId: 'journey/nudge/always-1', action: 'signalled', reason: expect.stringContaining('in progress') },
+    ]);
+    expect((await runHistory(temporal.client, 'journey/nudge/always-1')).signals).toEqual([
+      { id: second.messageId, name: 'cart.updated', properties: { items: 2 }, timestamp: second.timestamp },
+    ]);
+    await handle.terminate('test');
+    const third = await router.route(await track('always-1', 'cart.updated'));
+    expect(third.runs).toEqual(first.runs);
+    expect((await handle.describe()).runId).not.toBe(firstRunId);
+  });
+
+  it('skips a cooldown journey until the cooldown has passed since the last entry, in event time', async () => {
+    const day = 86_400_000;
+    const t0 = Date.parse('2025-03-01T10:00:00Z');
+    const at = (days: number) => new Date(t0 + days * day).toISOString();
+    const handle = temporal.client.workflow.getHandle('journey/digest/cool-1');
+    expect((await router.route(await track('cool-1', 'digest.requested', {}, at(0)))).runs[0]?.action).toBe('started');
+    await handle.terminate('test');
+    const early = await router.route(await track('cool-1', 'digest.requested', {}, at(1)));
+    expect(early.runs[0]).toMatchObject({ action: 'skipped', reason: expect.stringContaining('journey digest: entry cooldown is 2d') });
+    expect((await router.route(await track('cool-1', 'digest.requested', {}, at(3)))).runs[0]?.action).toBe('started');
+  });
+
+  it('runs a keyed journey once per order and correlates later events by key, or by lookup when the key is absent', async () => {
+    const customer = "o'brien";
+    const o1 = journeyWorkflowId('review', customer, 'o-1');
+    const o2 = journeyWorkflowId('review', customer, 'o-2');
+    expect((await router.route(await track(customer, 'order.delivered', { order_id: 'o-1' }))).runs).toEqual([
+      { journeyId: 'review', workflowId: o1, action: 'started' },
+    ]);
+    expect((await router.route(await track(customer, 'order.delivered', { order_id: 'o-2' }))).runs[0]).toMatchObject({ workflowId: o2, action: 'started' });
+    const missing = await router.route(await track(customer, 'order.delivered', { total: 10 }));
+    expect(missing.runs[0]).toMatchObject({ action: 'skipped', reason: expect.stringContaining('journey review: entry.key is properties.order_id') });
+
+    const review = await track(customer, 'review.submitted', { order_id: 'o-1', stars: 5 });
+    expect((await router.route(review)).runs).toEqual([
+      { journeyId: 'review', workflowId: o1, action: 'signalled', reason: expect.stringContaining('review.submitted') },
+    ]);
+    expect((await runHistory(temporal.client, o2)).signals).toEqual([]);
+
+    await waitForVisibility(temporal.client, `TouchpointJourney = 'review' AND TouchpointCustomer = 'o\\'brien' AND ExecutionStatus = 'Running'`, 2);
+    const refund = await track(customer, 'order.refunded', {});
+    const routed = await router.route(refund);
+    expect(routed.runs.map((r) => [r.workflowId, r.action]).sort()).toEqual([
+      [o1, 'signalled'],
+      [o2, 'signalled'],
+    ]);
+    expect((await runHistory(temporal.client, o2)).signals.map((s) => s.id)).toEqual([refund.messageId]);
+  });
+
+  it('signals exit_on and goal events to the running run, and ignores customers without one', async () => {
+    await router.route(await track('trial-1', 'trial.started'));
+    const used = await track('trial-1', 'feature.used');
+    const upgraded = await track('trial-1', 'plan.upgraded');
+    const deleted = await track('trial-1', 'user.deleted');
+    for (const event of [used, upgraded, deleted]) {
+      expect((await router.route(event)).runs).toEqual([
+        { journeyId: 'trial', workflowId: 'journey/trial/trial-1', action: 'signalled', reason: expect.any(String) },
+      ]);
+    }
+    expect((await runHistory(temporal.client, 'journey/trial/trial-1')).signals.map((s) => s.id)).toEqual([used.messageId, upgraded.messageId, deleted.messageId]);
+    expect(await router.route(await track('nobody', 'plan.upgraded'))).toEqual({ runs: [] });
+  });
+
+  it('starts one watching run per customer for an inactivity journey, and restarts its clock on each event', async () => {
+    const first = await track('shopper', 'order.completed');
+    expect((await router.route(first)).runs).toEqual([{ journeyId: 'winback', workflowId: 'journey/winback/shopper', action: 'started' }]);
+    const description = await temporal.client.workflow.getHandle('journey/winback/shopper').describe();
+    expect(description.typedSearchAttributes.get(CURRENT_STEP)).toBe('watching');
+    const second = await track('shopper', 'order.completed');
+    expect((await router.route(second)).runs).toEqual([
+      { journeyId: 'winback', workflowId: 'journey/winback/shopper', action: 'signalled', reason: expect.stringContaining('inactivity clock') },
+    ]);
+    expect((await runHistory(temporal.client, 'journey/winback/shopper')).signals.map((s) => s.id)).toEqual([first.messageId, second.messageId]);
+  });
+
+  it('routes nothing for identify events', async () => {
+    const { event } = await db.store.recordEvent({
+      messageId: 'identify-1',
+      type: 'identify',
+      customerId: 'ada',
+      event: null,
+      properties: {},
+      traits: { plan: 'pro' },
+      timestamp: new Date().toISOString(),
+    });
+    expect(await router.route(event)).toEqual({ runs: [] });
+  });
+});

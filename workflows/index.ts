@@ -1,0 +1,2 @@
+// The workflow bundle's entry point (the worker's workflowsPath): every workflow type it registers.
+export { journeyRun } from './journey-run';
