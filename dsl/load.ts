@@ -47,9 +47,10 @@ function analyseJourneySource(source: string, file: string): Analysed {
   if (yaml.broken) return { problems: yaml.problems, locate: yaml.locate };
   const parsed = JourneySchema.safeParse(yaml.data ?? null);
   if (!parsed.success) {
-    return { problems: [...yaml.problems, ...shapeProblems(parsed.error.issues, JourneySchema, yaml.data, file, yaml.locate)], locate: yaml.locate };
+    const shape = shapeProblems(parsed.error.issues, JourneySchema, yaml.data, file, yaml.locate);
+    return { problems: sortProblems([...yaml.problems, ...shape]), locate: yaml.locate };
   }
-  return { journey: parsed.data, problems: [...yaml.problems, ...crossCheck(parsed.data, file, yaml.locate)], locate: yaml.locate };
+  return { journey: parsed.data, problems: sortProblems([...yaml.problems, ...crossCheck(parsed.data, file, yaml.locate)]), locate: yaml.locate };
 }
 
 export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {

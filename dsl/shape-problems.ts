@@ -85,6 +85,10 @@ function explain(ctx: Context, issue: Issue, base: DocPath, baseSchema: Schema |
       return;
     }
     case 'invalid_type': {
+      if (path.length === 0 && (value === undefined || value === null)) {
+        push('schema.empty_file', 'the file is empty: a journey needs at least id, name, trigger and steps');
+        return;
+      }
       push('schema.invalid_type', `expected ${expectedName(issue.expected)}, got ${typeName(value)}${hintFrom(here)}`);
       return;
     }

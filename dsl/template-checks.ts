@@ -54,8 +54,9 @@ export function templateProblems(journey: Journey, file: string, locate: Locate,
 
 function partMessage(template: LoadedTemplate, channel: Channel, missing: string[]): string {
   const first = missing[0]?.split(' or ')[0] ?? '';
+  const parts = missing.map((m) => (m.includes(' or ') ? `an ${m} part` : `the ${m} part`)).join(' and ');
   return (
-    `template "${template.name}" (${template.file}) has no ${missing.join(', ')} part, which the ${channel} channel needs: ` +
+    `template "${template.name}" (${template.file}) lacks ${parts}, which the ${channel} channel needs: ` +
     `add a line {{!-- ${first} --}} followed by its text`
   );
 }

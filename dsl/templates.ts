@@ -63,17 +63,26 @@ function compileProblem(body: string, part: TemplatePart, firstLine: number, fil
     const exceptionCol = error instanceof Error && 'column' in error && typeof error.column === 'number' ? error.column + 1 : 1;
     const parsedLine = /line (\d+)/.exec(text)?.[1];
     const lineInPart = exceptionLine ?? (parsedLine ? Number(parsedLine) : 1);
-    const lines = text.split('\n');
-    const detail = (lines[lines.length - 1] ?? text).trim();
     return {
       file,
       line: firstLine + lineInPart - 1,
       col: exceptionLine !== undefined ? exceptionCol : 1,
       path: part,
       code: 'template.syntax',
-      message:
-        `Handlebars cannot read this ${part} part: ${detail}; ` +
-        'check that every {{ has its }} and every {{#block}} is closed by a matching {{/block}}',
+      message: `Handlebars cannot read this ${part} part: ${explainHandlebarsError(text)}`,
     };
   }
+}
+
+/** Handlebars' parser lists grammar tokens; say what a template author should do instead. */
+function explainHandlebarsError(text: string): string {
+  const mismatch = /^(\S+) doesn't match (\S+)/.exec(text);
+  if (mismatch) return `{{#${mismatch[1]}}} is closed by {{/${mismatch[2]}}}: close it with {{/${mismatch[1]}}}`;
+  const got = /got '([A-Z_]+)'/.exec(text)?.[1];
+  if (got === 'EOF') return 'a {{#block}} is never closed: add its {{/block}} (e.g. {{/if}})';
+  if (got === 'INVALID') return 'a tag is not closed properly: write {{name}} with two closing braces';
+  if (got === 'OPEN_ENDBLOCK') return 'a {{/block}} closes nothing: remove it or add the matching {{#block}}';
+  if (got === 'INVERSE' || got === 'OPEN_INVERSE_CHAIN') return '{{else}} outside a block: put it between {{#if}} and {{/if}}';
+  const last = text.split('\n').pop()?.trim() ?? text;
+  return `${last}; check that every {{ has its }} and every {{#block}} has its {{/block}}`;
 }

@@ -33,7 +33,7 @@ export function htmlToText(html: string): string {
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<\/(p|div|h[1-6]|ul|ol|table|blockquote|section|article|header|footer)\s*>/gi, '\n\n')
     .replace(/<(p|div|h[1-6]|ul|ol|table|blockquote|section|article|header|footer)\b[^>]*>/gi, '\n\n')
-    .replace(/<\/(tr|li)\s*>/gi, '\n')
+    .replace(/<\/tr\s*>/gi, '\n')
     .replace(/<hr\b[^>]*>/gi, '\n\n---\n\n')
     .replace(/<\/t[dh]\s*>/gi, ' ');
   text = decodeEntities(stripTags(text));

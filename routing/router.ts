@@ -84,6 +84,8 @@ class EventRouting {
     const { journey } = snapshot;
     const workflowId = journeyWorkflowId(journey.id, this.customerId);
     const current = await this.runs.describe(workflowId);
+    // This very event started the watching run (a retried routing): nothing more to do.
+    if (current?.running && current.triggerMessageId === this.event.id) return this.add(journey.id, workflowId, 'started');
     if (current?.running) {
       if (await this.runs.signal(workflowId, this.event)) {
         return this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: restarts the inactivity clock of the watching run`);

@@ -61,7 +61,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
     const temporal = await connectTemporal(config, temporalAddress);
     stops.push(() => temporal.close());
-    if (config.TEMPORAL_ADDRESS) await registerSearchAttributes(temporal.client.connection, config.TEMPORAL_NAMESPACE);
+    if (config.TEMPORAL_ADDRESS) await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
 
     let localSmtp: LocalSmtp | null = null;
     let smtpUrl = config.SMTP_URL;
@@ -99,7 +99,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       apiKeys: apiKeys.keys,
       health: async () => {
         const result: Record<string, string> = {};
-        result.temporal = await temporal.client.connection.healthService
+        result.temporal = await temporal.connection.healthService
           .check({})
           .then(() => 'ok')
           .catch((error: Error) => `down: ${error.message}`);

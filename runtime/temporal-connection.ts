@@ -30,6 +30,8 @@ export function tlsFromConfig(config: Config): TLSConfig | undefined {
 
 export interface TemporalConnections {
   client: Client;
+  /** The client's gRPC connection (health checks, operator calls). */
+  connection: Connection;
   /** The worker's native connection. */
   native: NativeConnection;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function connectTemporal(config: Config, address: string): Promise<
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   return {
     client,
+    connection,
     native,
     async close() {
       await native.close();

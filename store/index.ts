@@ -9,7 +9,6 @@ import { openPgliteDb } from './pglite-db';
 import { SqlStore } from './sql-store';
 import type { Store } from './types';
 
-export type { Store } from './types';
 export * from './types';
 
 export interface OpenStoreOptions {

@@ -14,7 +14,7 @@ describe('the API edges', () => {
   let api: Api;
 
   beforeAll(async () => {
-    db = await createTestStore('postgres');
+    db = await createTestStore('pglite');
     // Nothing listens here: Temporal is "down", which /healthz must report. No test reaches the router.
     connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const client = new Client({ connection });

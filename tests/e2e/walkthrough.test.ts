@@ -56,7 +56,7 @@ describe('the README walkthrough', () => {
     };
     const first = await track(event);
     expect(first.status).toBe(200);
-    const firstBody = await first.json();
+    const firstBody = (await first.json()) as { runs: unknown[] };
     expect(firstBody).toMatchObject({ duplicate: false, runs: [{ journeyId: 'onboarding', action: 'started', workflowId: 'journey/onboarding/walkthrough-ada' }] });
 
     const [welcome] = await sink.waitFor(1);

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { registerSearchAttributes, startDevServer, type DevServer } from '../../runtime/dev-server';
 import { temporalCliPath } from '../../temporal/binaries';
 import { freePort } from '../support/ports';
@@ -77,7 +78,7 @@ describe('the Temporal dev server launcher', () => {
     servers.push(server);
     const connection = await Connection.connect({ address: server.address });
     try {
-      await connection.workflowService.registerNamespace({ namespace: 'fresh', workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+      await connection.workflowService.registerNamespace({ namespace: 'fresh', workflowExecutionRetentionPeriod: msToTs('1 day') });
       const custom = async (namespace: string) =>
         Object.keys((await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {}).filter((name) => name.startsWith('Touchpoint')).sort();
       const ours = ['TouchpointCustomer', 'TouchpointJourney', 'TouchpointJourneyVersion', 'TouchpointStep'];

@@ -1,0 +1,58 @@
+// Records the histories the replay test replays: `RECORD_HISTORIES=1 npx jest tests/workflows/record-histories`
+// runs every path of support/history-paths.ts on the time-skipping server and writes tests/histories/.
+// Without RECORD_HISTORIES it checks that every path has its recorded files.
+import { existsSync, readdirSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { startHarness, type Harness } from './support/harness';
+import { HISTORIES_DIR, HISTORY_PATHS, historyFileName, loadSampleJourneys } from './support/history-paths';
+
+const label = (p: { journeyId: string; path: string }) => `${p.journeyId} ${p.path}`;
+
+if (process.env.RECORD_HISTORIES === '1') {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    mkdirSync(HISTORIES_DIR, { recursive: true });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  test.each(HISTORY_PATHS.map((p) => [label(p), p] as const))('records the %s path', async (_label, p) => {
+    const snapshot = (await loadSampleJourneys()).get(p.journeyId);
+    if (snapshot === undefined) throw new Error(`journeys/ has no journey "${p.journeyId}"; update tests/workflows/support/history-paths.ts`);
+    if (p.traits) h.activities.setTraits(p.customerId, p.traits);
+    if (p.deferFirstSend) {
+      h.activities.decideSends(p.customerId, (request, attempt, scheduledAt) =>
+        attempt === 1
+          ? { reason: 'deferred:quiet_hours', channel: request.channel, retryAt: new Date(scheduledAt + 8 * 3_600_000).toISOString() }
+          : undefined,
+      );
+    }
+    const options = { customerId: p.customerId, trigger: p.trigger, ...(p.entryKey ? { entryKey: p.entryKey } : {}), ...(p.limits ? { limits: p.limits } : {}) };
+    const { handle } = await h.start(snapshot, options);
+    await p.drive?.(h, handle);
+    const result = await handle.result();
+    expect(result.status).toBe(p.expectStatus);
+
+    // Follow the continue-as-new chain from the first run.
+    const histories: string[] = [];
+    let runId: string | undefined = handle.firstExecutionRunId;
+    while (runId !== undefined) {
+      const history = await h.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      histories.push(`${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+      const last = history.events?.[history.events.length - 1];
+      runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    if (p.limits) expect(histories.length).toBeGreaterThan(1);
+    const stale = readdirSync(HISTORIES_DIR).filter((f) => f.startsWith(`${p.journeyId}--${p.path}.`) || f.startsWith(`${p.journeyId}--${p.path}--run-`));
+    for (const file of stale) unlinkSync(join(HISTORIES_DIR, file));
+    histories.forEach((text, i) => writeFileSync(join(HISTORIES_DIR, historyFileName(p, i + 1, histories.length)), text));
+  });
+} else {
+  test('every recorded journey path has its history file (record them with RECORD_HISTORIES=1)', () => {
+    const missing = HISTORY_PATHS.filter((p) => !existsSync(join(HISTORIES_DIR, historyFileName(p, 1, 1))) && !existsSync(join(HISTORIES_DIR, historyFileName(p, 1, 2))));
+    expect(missing.map(label)).toEqual([]);
+  });
+}

@@ -1,0 +1,138 @@
+// The main paths through the sample journeys (journeys/*.yaml) that the recorder runs on the
+// time-skipping server and saves under tests/histories/ for the replay test.
+import { join, resolve } from 'node:path';
+import type { JourneyEvent } from '../../../core/events';
+import type { RunStatus } from '../../../core/run-state';
+import { loadJourneys } from '../../../dsl/load';
+import { formatProblem } from '../../../dsl/problems';
+import type { JourneySnapshot } from '../../../dsl/schema';
+import { journeyEventSignal, type JourneyRunLimits } from '../../../workflows/definitions';
+import type { Harness, RunHandle } from './harness';
+
+const ROOT = resolve(__dirname, '../../..');
+export const HISTORIES_DIR = join(ROOT, 'tests', 'histories');
+const DAY = 86_400_000;
+
+export interface HistoryPath {
+  journeyId: string;
+  /** Names the path; the files are `<journeyId>--<path>[--run-<n>].json`. */
+  path: string;
+  customerId: string;
+  traits?: Record<string, unknown>;
+  trigger: JourneyEvent;
+  entryKey?: string;
+  limits?: JourneyRunLimits;
+  /** The first send of the run is deferred by quiet hours (exercises the durable retry timer). */
+  deferFirstSend?: boolean;
+  /** Signals and time travel while the run goes. */
+  drive?(h: Harness, handle: RunHandle): Promise<void>;
+  /** How the run must end, or the recording is wrong. */
+  expectStatus: RunStatus;
+}
+
+const at = (id: string, name: string, properties: Record<string, unknown> = {}): JourneyEvent => ({
+  id,
+  name,
+  properties,
+  timestamp: '2030-03-01T09:00:00.000Z',
+});
+
+const signUp = (id: string) => at(id, 'user.signed_up', { source: 'homepage' });
+const order = (id: string, orderId: string) => at(id, 'order.completed', { order_id: orderId, total: 59.9, currency: 'EUR' });
+
+export const HISTORY_PATHS: HistoryPath[] = [
+  { journeyId: 'onboarding', path: 'pro-tips', customerId: 'ada', traits: { plan: 'pro' }, trigger: signUp('su-ada'), expectStatus: 'completed' },
+  { journeyId: 'onboarding', path: 'first-order-nudge', customerId: 'bob', traits: { plan: 'free' }, trigger: signUp('su-bob'), expectStatus: 'completed' },
+  {
+    journeyId: 'onboarding',
+    path: 'converted',
+    customerId: 'cy',
+    trigger: signUp('su-cy'),
+    async drive(h, handle) {
+      await h.waitForState(handle, (s) => s.currentStep === 'wait-2d', 'the two-day wait');
+      await handle.signal(journeyEventSignal, order('ord-cy-1', 'C-1'));
+    },
+    expectStatus: 'converted',
+  },
+  {
+    journeyId: 'onboarding',
+    path: 'continue-as-new',
+    customerId: 'dee',
+    traits: { plan: 'pro' },
+    trigger: signUp('su-dee'),
+    limits: { maxHistoryEvents: 16 },
+    async drive(h, handle) {
+      await h.waitForState(handle, (s) => s.currentStep === 'wait-1d', 'the one-day wait');
+      // Unrelated and duplicated events grow the history mid-wait, past the limit.
+      await handle.signal(journeyEventSignal, at('pv-dee-1', 'page.viewed'));
+      await handle.signal(journeyEventSignal, at('pv-dee-1', 'page.viewed'));
+      await handle.signal(journeyEventSignal, at('pv-dee-2', 'page.viewed'));
+    },
+    expectStatus: 'completed',
+  },
+  {
+    journeyId: 'post-purchase',
+    path: 'delivered',
+    customerId: 'grace',
+    entryKey: 'A-1042',
+    trigger: order('ord-grace-1', 'A-1042'),
+    async drive(h, handle) {
+      await h.waitForState(handle, (s) => s.currentStep === 'await-delivery', 'waiting for delivery');
+      await h.env.sleep(2 * DAY);
+      await handle.signal(journeyEventSignal, at('dl-grace-1', 'order.delivered', { order_id: 'A-1042' }));
+    },
+    expectStatus: 'completed',
+  },
+  { journeyId: 'post-purchase', path: 'late-delivery', customerId: 'hal', entryKey: 'B-7', trigger: order('ord-hal-1', 'B-7'), expectStatus: 'completed' },
+  {
+    journeyId: 'post-purchase',
+    path: 'refunded',
+    customerId: 'ivy',
+    entryKey: 'C-9',
+    trigger: order('ord-ivy-1', 'C-9'),
+    async drive(h, handle) {
+      await h.waitForState(handle, (s) => s.currentStep === 'await-delivery', 'waiting for delivery');
+      await handle.signal(journeyEventSignal, at('rf-ivy-1', 'order.refunded', { order_id: 'C-9' }));
+    },
+    expectStatus: 'exited',
+  },
+  {
+    journeyId: 'win-back',
+    path: 'lapsed',
+    customerId: 'linus',
+    trigger: order('ord-linus-1', 'L-1'),
+    deferFirstSend: true,
+    async drive(h, handle) {
+      // As signalWithStart does: the trigger arrives as a signal too.
+      await handle.signal(journeyEventSignal, order('ord-linus-1', 'L-1'));
+      await h.env.sleep(30 * DAY);
+      await handle.signal(journeyEventSignal, order('ord-linus-2', 'L-2'));
+      await h.waitForState(handle, (s) => s.eventsReceived === 1, 'the second order restarting the clock');
+    },
+    expectStatus: 'completed',
+  },
+  {
+    journeyId: 'win-back',
+    path: 'converted',
+    customerId: 'mo',
+    trigger: order('ord-mo-1', 'M-1'),
+    async drive(h, handle) {
+      await h.env.sleep(61 * DAY);
+      await h.waitForState(handle, (s) => s.currentStep === 'wait-7d', 'the week after the first email');
+      await handle.signal(journeyEventSignal, order('ord-mo-2', 'M-2'));
+    },
+    expectStatus: 'converted',
+  },
+];
+
+/** File name of one run of a path (runs after the first come from continue-as-new). */
+export function historyFileName(p: Pick<HistoryPath, 'journeyId' | 'path'>, run: number, runs: number): string {
+  return runs === 1 ? `${p.journeyId}--${p.path}.json` : `${p.journeyId}--${p.path}--run-${run}.json`;
+}
+
+/** The sample journeys as the product loads them; throws the loader's problems if any. */
+export async function loadSampleJourneys(): Promise<Map<string, JourneySnapshot>> {
+  const loaded = await loadJourneys({ paths: [join(ROOT, 'journeys')], templatesDir: join(ROOT, 'templates'), cwd: ROOT });
+  if (loaded.problems.length > 0) throw new Error(`journeys/ has problems:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  return new Map(loaded.journeys.map((s) => [s.journey.id, s]));
+}
