@@ -6,6 +6,7 @@ import type { TemplateVersion } from '../store/types';
 import { crossCheck } from './cross-checks';
 import { sortProblems, type Problem } from './problems';
 import { JourneySchema, type Journey, type JourneySnapshot } from './schema';
+import { salvageJourney } from './salvage';
 import { shapeProblems } from './shape-problems';
 import { buildSnapshot } from './snapshot';
 import { referencedTemplates, templateProblems } from './template-checks';
@@ -31,7 +32,10 @@ export interface LoadResult {
 }
 
 interface Analysed {
+  /** The journey, when it passed the schema. */
   journey?: Journey;
+  /** What cross-checks ran on: the journey, or its valid parts when it failed the schema. */
+  checked?: Journey;
   problems: Problem[];
   locate: Locate;
 }
@@ -48,9 +52,12 @@ function analyseJourneySource(source: string, file: string): Analysed {
   const parsed = JourneySchema.safeParse(yaml.data ?? null);
   if (!parsed.success) {
     const shape = shapeProblems(parsed.error.issues, JourneySchema, yaml.data, file, yaml.locate);
-    return { problems: sortProblems([...yaml.problems, ...shape]), locate: yaml.locate };
+    const checked = salvageJourney(yaml.data);
+    const cross = checked ? crossCheck(checked, file, yaml.locate) : [];
+    return { checked, problems: sortProblems([...yaml.problems, ...shape, ...cross]), locate: yaml.locate };
   }
-  return { journey: parsed.data, problems: sortProblems([...yaml.problems, ...crossCheck(parsed.data, file, yaml.locate)]), locate: yaml.locate };
+  const cross = crossCheck(parsed.data, file, yaml.locate);
+  return { journey: parsed.data, checked: parsed.data, problems: sortProblems([...yaml.problems, ...cross]), locate: yaml.locate };
 }
 
 export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
@@ -68,8 +75,8 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
 
   const templatesDir = resolve(cwd, opts.templatesDir);
   const templates = new Map<string, LoadedTemplate | null>();
-  for (const { journey } of analysed) {
-    for (const name of journey ? referencedTemplates(journey) : []) {
+  for (const { checked } of analysed) {
+    for (const name of checked ? referencedTemplates(checked) : []) {
       if (templates.has(name)) continue;
       const template = await readTemplate(templatesDir, name, cwd);
       templates.set(name, template);
@@ -81,13 +88,14 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
   const owners = new Map<string, string>();
   const journeys: JourneySnapshot[] = [];
   const versions = new Map<string, TemplateVersion>();
-  for (const { file, journey, problems: own, locate } of analysed) {
+  for (const { file, journey, checked, problems: own, locate } of analysed) {
+    const before = problems.length;
     problems.push(...own);
+    if (checked) problems.push(...templateProblems(checked, file, locate, lookup));
     if (!journey) continue;
-    const mine = [...templateProblems(journey, file, locate, lookup)];
     const owner = owners.get(journey.id);
     if (owner) {
-      mine.push({
+      problems.push({
         file,
         ...locate(['id']),
         path: 'id',
@@ -95,9 +103,8 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
         message: `journey id "${journey.id}" is already used by ${owner}; journey ids must be unique: rename one`,
       });
     } else owners.set(journey.id, file);
-    problems.push(...mine);
     const used = referencedTemplates(journey).map((name) => templates.get(name));
-    if (own.length > 0 || mine.length > 0 || used.some((t) => !t || t.problems.length > 0)) continue;
+    if (problems.length > before || used.some((t) => !t || t.problems.length > 0)) continue;
     const hashes: Record<string, string> = {};
     for (const template of used) {
       if (!template) continue;

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import nodemailer from 'nodemailer';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config/env';
 import { loadJourneys } from '../dsl/load';
 import { formatProblem } from '../dsl/problems';
@@ -26,8 +27,20 @@ export interface RunningTouchpoint {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+const SDK_LOG_LEVEL = { debug: 'DEBUG', info: 'WARN', warn: 'WARN', error: 'ERROR' } as const;
+
+/** The SDK logs worker life-cycle at INFO; keep the console for what a person needs unless LOG_LEVEL=debug. */
+function quietSdkLogs(level: Config['LOG_LEVEL']): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(SDK_LOG_LEVEL[level]) });
+  } catch {
+    // Already installed (a second start in the same process, e.g. tests): keep the first.
+  }
+}
+
 /** Start everything; resolves once the API listens. Throws with a readable message on bad setup. */
 export async function startTouchpoint(config: Config): Promise<RunningTouchpoint> {
+  quietSdkLogs(config.LOG_LEVEL);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: Error) => say(`touchpoint: while stopping: ${error.message}`));

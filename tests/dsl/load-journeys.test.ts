@@ -62,7 +62,7 @@ describe('loadJourneys', () => {
   });
 
   test('Handlebars syntax errors and bad part markers are located in the template file, once', async () => {
-    const broken = ['{{!-- email.subject --}}', 'Hi {{traits.first_name}', '{{!-- email.html --}}', '<p>', '{{#if traits.vip}}VIP', '</p>', '{{!-- email.footer --}}', ''].join('\n');
+    const broken = ['{{!-- email.subject --}}', 'Hi {{traits.first_name}', '{{!-- email.html --}}', '<p>', '{{#if traits.vip}}VIP', '</p>', '{{!-- email.text --}}', '{{#if a}}x{{/each}}', '{{!-- email.footer --}}', ''].join('\n');
     await ws.write('templates/broken.hbs', broken);
     await ws.write('journeys/a.yaml', send('broken'));
     await ws.write('journeys/b.yaml', send('broken').replace('id: demo', 'id: other'));
@@ -70,9 +70,39 @@ describe('loadJourneys', () => {
     expect(result.problems.map(formatProblem)).toEqual([
       'templates/broken.hbs:2:1: email.subject: Handlebars cannot read this email.subject part: a tag is not closed properly: write {{name}} with two closing braces',
       'templates/broken.hbs:6:1: email.html: Handlebars cannot read this email.html part: a {{#block}} is never closed: add its {{/block}} (e.g. {{/if}})',
-      'templates/broken.hbs:7:1: unknown part "email.footer"; parts are email.subject, email.html, email.text, sms.text, push.title, push.body, push.url, push.icon',
+      "templates/broken.hbs:8:4: email.text: Handlebars cannot read this email.text part: {{#if}} is closed by {{/each}}: close it with {{/if}}",
+      'templates/broken.hbs:9:1: unknown part "email.footer"; parts are email.subject, email.html, email.text, sms.text, push.title, push.body, push.url, push.icon',
     ]);
     expect(result.journeys).toEqual([]);
+  });
+
+  test('schema problems do not hide template and cross-reference problems elsewhere in the file', async () => {
+    await ws.write(
+      'journeys/demo.yaml',
+      HEAD +
+        [
+          '  - id: hello',
+          '    send: { channel: email, template: welcome, colour: red }',
+          '  - id: tips',
+          '    send: { channel: email, template: tips }',
+          '  - id: hello',
+          '    wait: 0d',
+          '  - id: check',
+          '    branch:',
+          '      cases:',
+          '        - when: { field: traits.plan, op: eq, value: pro }',
+          '          steps:',
+          '            - { id: again, goto: tips }',
+          '',
+        ].join('\n'),
+    );
+    expect(await problems()).toEqual([
+      'journeys/demo.yaml:7:48: steps[0].send.colour: unknown key "colour"; allowed here: channel, template, fallback',
+      'journeys/demo.yaml:9:39: steps[1].send.template: step "tips" uses template "tips", but there is no templates/tips.hbs: create it',
+      'journeys/demo.yaml:10:11: steps[2].id: step id "hello" is already used by steps[0]; step ids must be unique in the journey: rename one',
+      'journeys/demo.yaml:11:11: steps[2].wait: "0d" is zero; a duration must be longer than 0, e.g. 1d',
+      'journeys/demo.yaml:17:33: steps[3].branch.cases[0].steps[0].goto: step "again" loops back (tips → hello → check → again → tips) without a wait or wait_for step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
+    ]);
   });
 
   test('journey ids must be unique across files', async () => {

@@ -1,10 +1,10 @@
 // Records the histories the replay test replays: `RECORD_HISTORIES=1 npx jest tests/workflows/record-histories`
 // runs every path of support/history-paths.ts on the time-skipping server and writes tests/histories/.
 // Without RECORD_HISTORIES it checks that every path has its recorded files.
-import { existsSync, readdirSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startHarness, type Harness } from './support/harness';
+import { fetchRunChain, historyFileText } from './support/history-files';
 import { HISTORIES_DIR, HISTORY_PATHS, historyFileName, loadSampleJourneys } from './support/history-paths';
 
 const label = (p: { journeyId: string; path: string }) => `${p.journeyId} ${p.path}`;
@@ -35,16 +35,12 @@ if (process.env.RECORD_HISTORIES === '1') {
     await p.drive?.(h, handle);
     const result = await handle.result();
     expect(result.status).toBe(p.expectStatus);
+    const done = result.stepsDone.map((s) => s.stepId);
+    expect(p.expectSteps.filter((id) => done.includes(id))).toEqual(p.expectSteps);
+    expect(p.expectSteps.map((id) => done.indexOf(id))).toEqual([...p.expectSteps.map((id) => done.indexOf(id))].sort((a, b) => a - b));
+    if (p.deferFirstSend) expect(result.sends[0]?.reason).toBe('deferred:quiet_hours');
 
-    // Follow the continue-as-new chain from the first run.
-    const histories: string[] = [];
-    let runId: string | undefined = handle.firstExecutionRunId;
-    while (runId !== undefined) {
-      const history = await h.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-      histories.push(`${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
-      const last = history.events?.[history.events.length - 1];
-      runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-    }
+    const histories = (await fetchRunChain(h.env.client, handle.workflowId, handle.firstExecutionRunId)).map(historyFileText);
     if (p.limits) expect(histories.length).toBeGreaterThan(1);
     const stale = readdirSync(HISTORIES_DIR).filter((f) => f.startsWith(`${p.journeyId}--${p.path}.`) || f.startsWith(`${p.journeyId}--${p.path}--run-`));
     for (const file of stale) unlinkSync(join(HISTORIES_DIR, file));

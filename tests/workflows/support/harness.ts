@@ -1,6 +1,6 @@
 // One time-skipping server, one workflow bundle and one worker per test file, shared by its
 // tests; each test uses its own customer id, so runs and recorded activities never mix.
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { journeyWorkflowId } from '../../../core/ids';
@@ -13,7 +13,7 @@ import { RecordingActivities } from './recording-activities';
 import { startTimeSkipping } from './time-skipping';
 
 type JourneyRunWorkflow = (input: JourneyRunInput) => Promise<RunState>;
-export type RunHandle = WorkflowHandle<JourneyRunWorkflow>;
+export type RunHandle = WorkflowHandleWithFirstExecutionRunId<JourneyRunWorkflow>;
 
 export interface StartOptions {
   customerId?: string;

@@ -28,6 +28,8 @@ export interface HistoryPath {
   drive?(h: Harness, handle: RunHandle): Promise<void>;
   /** How the run must end, or the recording is wrong. */
   expectStatus: RunStatus;
+  /** Steps the path must have gone through (in this order, others may come between). */
+  expectSteps: string[];
 }
 
 const at = (id: string, name: string, properties: Record<string, unknown> = {}): JourneyEvent => ({
@@ -41,18 +43,36 @@ const signUp = (id: string) => at(id, 'user.signed_up', { source: 'homepage' });
 const order = (id: string, orderId: string) => at(id, 'order.completed', { order_id: orderId, total: 59.9, currency: 'EUR' });
 
 export const HISTORY_PATHS: HistoryPath[] = [
-  { journeyId: 'onboarding', path: 'pro-tips', customerId: 'ada', traits: { plan: 'pro' }, trigger: signUp('su-ada'), expectStatus: 'completed' },
-  { journeyId: 'onboarding', path: 'first-order-nudge', customerId: 'bob', traits: { plan: 'free' }, trigger: signUp('su-bob'), expectStatus: 'completed' },
+  {
+    journeyId: 'onboarding',
+    path: 'pro-tips',
+    customerId: 'ada',
+    traits: { plan: 'pro' },
+    trigger: signUp('su-ada'),
+    expectStatus: 'completed',
+    expectSteps: ['welcome', 'plan-check', 'pro-tips'],
+  },
+  {
+    journeyId: 'onboarding',
+    path: 'first-order-nudge',
+    customerId: 'bob',
+    traits: { plan: 'free' },
+    trigger: signUp('su-bob'),
+    expectStatus: 'completed',
+    expectSteps: ['plan-check', 'first-order-nudge'],
+  },
   {
     journeyId: 'onboarding',
     path: 'converted',
     customerId: 'cy',
     trigger: signUp('su-cy'),
     async drive(h, handle) {
+      await h.env.sleep(1.5 * DAY);
       await h.waitForState(handle, (s) => s.currentStep === 'wait-2d', 'the two-day wait');
       await handle.signal(journeyEventSignal, order('ord-cy-1', 'C-1'));
     },
     expectStatus: 'converted',
+    expectSteps: ['welcome', 'getting-started-tips', 'wait-2d'],
   },
   {
     journeyId: 'onboarding',
@@ -69,6 +89,7 @@ export const HISTORY_PATHS: HistoryPath[] = [
       await handle.signal(journeyEventSignal, at('pv-dee-2', 'page.viewed'));
     },
     expectStatus: 'completed',
+    expectSteps: ['welcome', 'wait-1d', 'getting-started-tips', 'wait-2d', 'plan-check', 'pro-tips'],
   },
   {
     journeyId: 'post-purchase',
@@ -82,8 +103,17 @@ export const HISTORY_PATHS: HistoryPath[] = [
       await handle.signal(journeyEventSignal, at('dl-grace-1', 'order.delivered', { order_id: 'A-1042' }));
     },
     expectStatus: 'completed',
+    expectSteps: ['thank-you', 'await-delivery', 'settle-in', 'care-tips', 'before-feedback', 'feedback-request'],
   },
-  { journeyId: 'post-purchase', path: 'late-delivery', customerId: 'hal', entryKey: 'B-7', trigger: order('ord-hal-1', 'B-7'), expectStatus: 'completed' },
+  {
+    journeyId: 'post-purchase',
+    path: 'late-delivery',
+    customerId: 'hal',
+    entryKey: 'B-7',
+    trigger: order('ord-hal-1', 'B-7'),
+    expectStatus: 'completed',
+    expectSteps: ['thank-you', 'await-delivery', 'where-is-my-order', 'feedback-request'],
+  },
   {
     journeyId: 'post-purchase',
     path: 'refunded',
@@ -95,6 +125,7 @@ export const HISTORY_PATHS: HistoryPath[] = [
       await handle.signal(journeyEventSignal, at('rf-ivy-1', 'order.refunded', { order_id: 'C-9' }));
     },
     expectStatus: 'exited',
+    expectSteps: ['thank-you', 'await-delivery'],
   },
   {
     journeyId: 'win-back',
@@ -110,6 +141,7 @@ export const HISTORY_PATHS: HistoryPath[] = [
       await h.waitForState(handle, (s) => s.eventsReceived === 1, 'the second order restarting the clock');
     },
     expectStatus: 'completed',
+    expectSteps: ['we-miss-you', 'wait-7d', 'morning', 'incentive', 'wait-another-7d', 'last-chance'],
   },
   {
     journeyId: 'win-back',
@@ -122,6 +154,7 @@ export const HISTORY_PATHS: HistoryPath[] = [
       await handle.signal(journeyEventSignal, order('ord-mo-2', 'M-2'));
     },
     expectStatus: 'converted',
+    expectSteps: ['we-miss-you', 'wait-7d'],
   },
 ];
 

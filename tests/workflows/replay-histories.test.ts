@@ -1,0 +1,30 @@
+// Replays every recorded history in tests/histories/ with today's workflow code: a change that
+// would make running journeys nondeterministic fails here, before it reaches a worker.
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { readHistoryFile } from './support/history-files';
+import { HISTORIES_DIR } from './support/history-paths';
+
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+
+let bundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  } catch {
+    // Installed already by an earlier test file in this jest worker.
+  }
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('ERROR') });
+});
+
+test('there are recorded histories to replay', () => {
+  expect(files.length).toBeGreaterThan(0);
+});
+
+test.each(files)('%s replays without nondeterminism', async (file) => {
+  const history = readHistoryFile(join(HISTORIES_DIR, file));
+  await Worker.runReplayHistory({ workflowBundle: bundle, replayName: basename(file, '.json') }, history, basename(file, '.json'));
+});
