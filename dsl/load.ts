@@ -1,9 +1,10 @@
 // Load journeys from YAML files: parse with positions, validate against the schema, cross-check
 // steps and templates, and pin every valid journey as a snapshot. Finds problems; never prints.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { TemplateVersion } from '../store/types';
 import { crossCheck } from './cross-checks';
+import { displayPath } from './display-path';
 import { sortProblems, type Problem } from './problems';
 import { JourneySchema, type Journey, type JourneySnapshot } from './schema';
 import { salvageJourney } from './salvage';
@@ -62,7 +63,7 @@ function analyseJourneySource(source: string, file: string): Analysed {
 
 export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const show = (path: string) => relative(cwd, path) || path;
+  const show = (path: string) => displayPath(path, cwd);
   const problems: Problem[] = [];
   const files = await journeyFiles(opts.paths, cwd, show, problems);
 

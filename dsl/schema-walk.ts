@@ -85,3 +85,22 @@ export function describeSchema(schema: Schema | undefined): string | undefined {
   }
   return undefined;
 }
+
+/** The forms a union accepts, for messages: `text`, `{ for }`, `once`, `true`. */
+export function unionForms(schema: Schema | undefined): string[] {
+  return unionOptions(schema).map((option) => {
+    const plain = unwrapSchema(option);
+    if (plain instanceof z.ZodObject) return `{ ${Object.keys(plain.shape).join(', ')} }`;
+    if (plain instanceof z.ZodEnum) return plain.options.map(String).join(' | ');
+    if (plain instanceof z.ZodLiteral) return plain.values.size > 0 ? [...plain.values].map((v) => JSON.stringify(v)).join(' | ') : 'a literal';
+    if (plain instanceof z.ZodArray) return 'a list';
+    if (plain instanceof z.ZodString) {
+      const example = /`([^`]+)`/.exec(describeSchema(option) ?? '')?.[1];
+      return example ? `text like ${example}` : 'text';
+    }
+    if (plain instanceof z.ZodNumber) return 'a number';
+    if (plain instanceof z.ZodBoolean) return 'true/false';
+    if (plain instanceof z.ZodNull) return 'null';
+    return 'a value';
+  });
+}

@@ -213,13 +213,13 @@ export const JourneySchema = z
   .strictObject({
     id: IdSchema.meta(describe('Journey id; part of every run id: journey/<id>/<customer>[/<entry key>].')),
     name: z.string().min(1).meta(describe('Name shown to marketers and support staff.')),
-    description: z.string().optional(),
+    description: z.string().optional().meta(describe('What this journey is for, for the people who read and review it.')),
     trigger: TriggerSchema,
     entry: EntrySchema.default({ reentry: 'once' }),
     exit_on: z.array(EventMatchSchema).default([]).meta(describe('Events that end the run from any step.')),
     goal: EventMatchSchema.optional().meta(describe('The conversion event: it ends the run as converted.')),
     sample: SampleSchema.optional(),
-    steps: z.array(StepSchema).min(1),
+    steps: z.array(StepSchema).min(1).meta(describe('What happens to a customer, in order; nested lists continue with the step after their parent.')),
   })
   .meta({ id: 'Journey', title: 'Touchpoint journey', description: 'A lifecycle journey: trigger, entry rules and steps.' });
 

@@ -2,7 +2,7 @@
 // unknown keys pointed at and named, missing keys explained from the schema's descriptions.
 import type { z } from 'zod';
 import { formatPath, type DocPath, type Problem } from './problems';
-import { allowedKeys, describeSchema, enumValues, schemaAt, unionOptions } from './schema-walk';
+import { allowedKeys, describeSchema, enumValues, schemaAt, unionForms, unionOptions } from './schema-walk';
 import { chooseBranch } from './union-choice';
 import { closest, didYouMean, listOr } from './suggest';
 import type { Locate } from './yaml-source';
@@ -38,8 +38,8 @@ function explain(ctx: Context, issue: Issue, base: DocPath, baseSchema: Schema |
   const path = [...base, ...rel];
   const value = valueAt(ctx.data, path);
   const here = schemaAt(baseSchema, rel);
-  const push = (code: string, message: string, at: DocPath = path, where: 'value' | 'key' = 'value') =>
-    ctx.out.push({ file: ctx.file, ...ctx.locate(at, where), path: formatPath(path), code, message });
+  const push = (code: string, message: string, at: DocPath = path) =>
+    ctx.out.push({ file: ctx.file, ...ctx.locate(at), path: formatPath(path), code, message });
 
   if (value === undefined && path.length > 0 && issue.code !== 'unrecognized_keys') {
     const name = String(path[path.length - 1]);
@@ -62,7 +62,7 @@ function explain(ctx: Context, issue: Issue, base: DocPath, baseSchema: Schema |
       let message = choice.problem.message;
       if (code === 'schema.invalid_form') {
         const description = describeSchema(here);
-        message = `${show(value)} is not allowed here${description ? `: ${description}` : ''}`;
+        message = `${show(value)} has none of the allowed forms: use ${listOr(unionForms(here))}${description ? ` (${description})` : ''}`;
       }
       if (key !== undefined) ctx.out.push({ file: ctx.file, ...ctx.locate([...path, key], 'key'), path: formatPath([...path, key]), code, message });
       else push(code, message);

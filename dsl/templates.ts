@@ -2,9 +2,10 @@
 // with Handlebars, hashed for the snapshot; problems located in the template file itself.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parseTemplateFile, TEMPLATE_PARTS, type ParsedTemplate, type TemplatePart } from '../render/template-file';
+import { displayPath } from './display-path';
 import type { Problem } from './problems';
 
 export interface LoadedTemplate {
@@ -34,7 +35,7 @@ export async function readTemplate(dir: string, name: string, cwd = process.cwd(
   } catch {
     return null;
   }
-  const file = relative(cwd, path) || path;
+  const file = displayPath(path, cwd);
   return analyseTemplate(name, file, source);
 }
 

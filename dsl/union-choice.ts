@@ -95,13 +95,22 @@ function chooseTrigger(value: unknown): UnionChoice {
 function chooseByFit(value: unknown, branches: readonly (readonly z.core.$ZodIssue[])[]): UnionChoice {
   const scores = branches.map((issues) => {
     let score = 0;
+    const unknown: string[] = [];
+    const missing: string[] = [];
     for (const issue of issues) {
-      if (issue.path.length === 0 && issue.code === 'invalid_type') score += 100;
-      else if (issue.path.length === 0 && issue.code === 'unrecognized_keys') score += 10 * issue.keys.length;
-      else if (issue.path.length === 1 && issue.code === 'invalid_type' && isRecord(value) && value[String(issue.path[0])] === undefined) score += 10;
-      else if (issue.path.length === 0) score += 2;
+      const shapeMismatch = issue.code === 'invalid_value' && typeof value === 'object' && value !== null;
+      if (issue.path.length === 0 && (issue.code === 'invalid_type' || shapeMismatch)) score += 100;
+      else if (issue.path.length === 0 && issue.code === 'unrecognized_keys') {
+        score += 10 * issue.keys.length;
+        unknown.push(...issue.keys);
+      } else if (issue.path.length === 1 && issue.code === 'invalid_type' && isRecord(value) && value[String(issue.path[0])] === undefined) {
+        score += 10;
+        missing.push(String(issue.path[0]));
+      } else if (issue.path.length === 0) score += 2;
       else score += 1;
     }
+    // An unknown key that is a typo of a key this branch lacks is the branch the author meant.
+    for (const key of unknown) if (closest(key, missing)) score -= 15;
     return score;
   });
   const best = Math.min(...scores);

@@ -3,11 +3,11 @@ import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contract';
 
 /**
- * ApplicationFailure types a send never retries, in addition to failures the activity marks
- * `nonRetryable` itself: the request or the pinned template is wrong, so a retry cannot help.
- * Everything else (provider or database outages) retries without limit: mail must not be dropped.
+ * ApplicationFailure types never retried, besides failures an activity marks `nonRetryable`
+ * itself: `InvalidArgument` is what our activities throw for a malformed request, which a retry
+ * cannot fix. Everything else (SMTP or database outages) retries without limit: no mail is dropped.
  */
-export const PERMANENT_SEND_FAILURES = ['InvalidSendRequest', 'TemplateNotFound', 'TemplateRenderError'] as const;
+export const PERMANENT_FAILURES = ['InvalidArgument'] as const;
 
 /** Sending goes to a provider: a normal activity, retried with backoff up to every 5 minutes, forever. */
 export const { sendMessage } = proxyActivities<JourneyActivities>({
@@ -16,7 +16,7 @@ export const { sendMessage } = proxyActivities<JourneyActivities>({
     initialInterval: '1s',
     backoffCoefficient: 2,
     maximumInterval: '5m',
-    nonRetryableErrorTypes: [...PERMANENT_SEND_FAILURES],
+    nonRetryableErrorTypes: [...PERMANENT_FAILURES],
   },
 });
 
@@ -26,5 +26,5 @@ export const { sendMessage } = proxyActivities<JourneyActivities>({
  */
 export const { loadProfile, nextLocalTime } = proxyLocalActivities<JourneyActivities>({
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: [...PERMANENT_FAILURES] },
 });

@@ -29,6 +29,9 @@ export interface JourneyRunLimits {
   maxHistoryEvents?: number;
 }
 
+/** The workflow's signature, for typed `client.workflow.start<JourneyRunWorkflow>(JOURNEY_WORKFLOW, …)`. */
+export type JourneyRunWorkflow = (input: JourneyRunInput) => Promise<RunState>;
+
 /** A customer event for this run: buffered, de-duplicated by `id`, checked against exit_on/goal. */
 export const journeyEventSignal = defineSignal<[JourneyEvent]>('journeyEvent');
 

@@ -34,7 +34,12 @@ export async function journeyRun(input: JourneyRunInput): Promise<RunState> {
   const ctx = new RunContext(input, plan, state);
 
   setHandler(journeyEventSignal, (event) => onEvent(ctx, event, watch));
-  setHandler(exitRunSignal, ({ reason, by }) => ctx.end({ status: 'exited', reason: `exitRun by ${by}: ${reason}` }));
+  setHandler(exitRunSignal, (request) => {
+    // A throwing handler would fail the workflow task over and over: read the payload defensively.
+    const by = typeof request?.by === 'string' ? request.by : 'unknown';
+    const reason = typeof request?.reason === 'string' ? request.reason : 'no reason given';
+    ctx.end({ status: 'exited', reason: `exitRun by ${by}: ${reason}` });
+  });
   setHandler(runStateQuery, () => toRunState(input, state, ctx.ending));
   labelRun(input);
 
@@ -155,6 +160,8 @@ function onEvent(ctx: RunContext, event: unknown, watch: { event: string; for: s
   }
   state.eventsReceived++;
   ctx.progress++;
+  // Before entry only the watched event matters (it restarts the clock); exit_on, goal and the
+  // buffer start with the steps, so a wait_for never sees events from before the customer entered.
   if (state.status === 'watching') {
     if (watch !== null && event.name === watch.event) {
       state.watchDeadline = new Date(ctx.now() + durationMs(watch.for)).toISOString();

@@ -69,15 +69,19 @@ export class RunContext {
     return woken ? 'woken' : 'elapsed';
   }
 
-  /** Enter a step, or resume it when the previous run stopped inside it (continue-as-new). */
-  enter(stepId: string): ActiveStep {
+  /**
+   * Enter a step, or resume it when the previous run stopped inside it (continue-as-new).
+   * `shown`: point TouchpointStep at it; false for steps that finish in the same workflow task,
+   * whose upsert would only add a history event nobody can search for in time.
+   */
+  enter(stepId: string, shown = true): ActiveStep {
     const active = this.state.active;
     if (active !== null && active.stepId === stepId) return active;
     const visit = (this.state.visits[stepId] ?? 0) + 1;
     this.state.visits[stepId] = visit;
     const entered: ActiveStep = { stepId, visit, enteredAt: this.nowIso() };
     this.state.active = entered;
-    this.showStep(stepId);
+    if (shown) this.showStep(stepId);
     return entered;
   }
 

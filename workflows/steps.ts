@@ -27,11 +27,11 @@ export function runStep(ctx: RunContext, node: PlanNode): Promise<StepResult> {
     case 'split':
       return Promise.resolve(runSplit(ctx, node));
     case 'goto':
-      ctx.enter(node.step.id);
+      ctx.enter(node.step.id, false);
       ctx.finish(`goto ${node.target}`);
       return Promise.resolve({ next: node.target });
     case 'exit': {
-      const active = ctx.enter(node.step.id);
+      const active = ctx.enter(node.step.id, false);
       const why = node.step.exit === true ? '' : `: ${node.step.exit.reason}`;
       ctx.finish(`exit${why}`);
       ctx.end({ status: 'exited', reason: `exit step ${active.stepId}${why}` });
@@ -146,7 +146,7 @@ async function runWaitFor(ctx: RunContext, node: NodeOf<'wait_for'>): Promise<St
 }
 
 async function runBranch(ctx: RunContext, node: NodeOf<'branch'>): Promise<StepResult> {
-  ctx.enter(node.step.id);
+  ctx.enter(node.step.id, false);
   const profile = await loadProfile(ctx.input.customerId);
   ctx.state.traits = profile.traits;
   const conditionCtx = ctx.conditionContext();
@@ -161,7 +161,7 @@ async function runBranch(ctx: RunContext, node: NodeOf<'branch'>): Promise<StepR
 }
 
 function runSplit(ctx: RunContext, node: NodeOf<'split'>): StepResult {
-  const active = ctx.enter(node.step.id);
+  const active = ctx.enter(node.step.id, false);
   const variant = assignVariant(ctx.input.customerId, ctx.journeyId, active.stepId, node.step.split.variants);
   ctx.finish(`variant ${variant}`);
   return { next: node.variants[variant] ?? node.next };

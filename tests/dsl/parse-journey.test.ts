@@ -129,6 +129,30 @@ describe('parseJourneySource', () => {
     ]);
   });
 
+  test('in a union, the form the author meant is picked and its own problem reported', () => {
+    expect(problems(HEAD + lines('  - id: a', '    wait: { fro: 3d }'))).toEqual(['demo.yaml:7:13: steps[0].wait.fro: unknown key "fro" — did you mean "for"?']);
+    expect(problems(HEAD + lines('  - id: a', '    exit: { reasn: done }'))).toEqual(['demo.yaml:7:13: steps[0].exit.reasn: unknown key "reasn" — did you mean "reason"?']);
+    expect(problems(HEAD + lines('  - id: a', '    wait: { for: 3d, until: "10:00" }'))).toEqual([
+      'demo.yaml:7:11: steps[0].wait: {"for":"3d","until":"10:00"} has none of the allowed forms: use text like 3d, { for } or { until }',
+    ]);
+    const source = lines(
+      'id: demo',
+      'name: Demo',
+      'trigger: { evnt: user.signed_up }',
+      'exit_on: [{ evnt: order.refunded }]',
+      'goal: { event: order.completed, where: { fild: traits.plan } }',
+      'entry: { reentry: twice }',
+      'steps:',
+      '  - { id: a, wait: 1d }',
+    );
+    expect(problems(source)).toEqual([
+      'demo.yaml:3:12: trigger.evnt: unknown key "evnt" — did you mean "event"? (a trigger is { event: <name> } (optionally with where) or { inactivity: { event: <name>, for: <duration> } })',
+      'demo.yaml:4:13: exit_on[0].evnt: unknown key "evnt" — did you mean "event"?',
+      'demo.yaml:5:42: goal.where.fild: unknown key "fild" — did you mean "field"? (a condition is one of: { field, op, value }, { all: [...] }, { any: [...] }, { not: ... } or { received: <event> })',
+      'demo.yaml:6:19: entry.reentry: "twice" is not allowed: use once or always',
+    ]);
+  });
+
   test('an empty file says what a journey needs', () => {
     expect(problems('')).toEqual(['demo.yaml:1:1: the file is empty: a journey needs at least id, name, trigger and steps']);
   });

@@ -163,3 +163,31 @@ test('continue-as-new in the middle of a wait keeps the deadline, buffered event
     `${handle.workflowId}/${firstRunId}/thanks/1`,
   ]);
 });
+
+test('continue-as-new while watching keeps the quiet-period deadline', async () => {
+  const { handle } = await h.start(winBack, { trigger: event('order.completed'), limits: { maxHistoryEvents: 10 } });
+  const { runId: firstRunId } = await handle.describe();
+  await handle.signal(journeyEventSignal, event('order.completed'));
+  const restarted = await h.waitForState(handle, (s) => s.eventsReceived === 1, 'the clock restart');
+  await handle.signal(journeyEventSignal, event('page.viewed'));
+  await waitForNewRun(handle, firstRunId);
+  const after = await h.waitForState(handle, (s) => s.eventsReceived === 2, 'the new run');
+  expect(after).toMatchObject({ status: 'watching', nextWakeUp: restarted.nextWakeUp });
+  expect(await handle.result()).toMatchObject({ status: 'completed' });
+});
+
+test('a loop of steps that never waits fails the run instead of spinning', async () => {
+  const spin: JourneyInput = {
+    id: 'spin',
+    name: 'Spin',
+    trigger: { event: 'signed.up' },
+    steps: [
+      { id: 'there', goto: 'back' },
+      { id: 'back', goto: 'there' },
+    ],
+  };
+  const { handle } = await h.start(spin);
+  await expect(handle.result()).rejects.toMatchObject({
+    cause: { type: 'JourneyLoop', message: expect.stringContaining('a loop made with goto must pass through a wait or wait_for step') },
+  });
+});

@@ -1,4 +1,5 @@
 // The journey interpreter on the time-skipping server: sends, waits, events, branches, splits, endings.
+import { ApplicationFailure } from '@temporalio/common';
 import { assignVariant } from '../../dsl/split';
 import type { JourneyInput } from '../../dsl/schema';
 import { CURRENT_STEP, CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from '../../workflows/search-attributes';
@@ -64,6 +65,21 @@ test('the state query shows the current step and its wake-up time during a wait'
   expect(description.typedSearchAttributes.get(JOURNEY_ID)).toBe('onboarding');
   expect(description.typedSearchAttributes.get(JOURNEY_VERSION)).toBe(state.journeyVersion);
   await handle.terminate('test done');
+});
+
+test('a send that fails for good is recorded as failed:provider and the journey goes on', async () => {
+  const customerId = 'broken-template';
+  h.activities.decideSends(customerId, (request, attempt) => {
+    if (attempt === 1) throw ApplicationFailure.nonRetryable(`template ${request.template} has no email part`, 'TemplateBroken');
+    return undefined;
+  });
+  const { handle } = await h.start(onboarding, { customerId });
+  const result = await handle.result();
+  expect(result.status).toBe('completed');
+  expect(result.sends.map((s) => [s.stepId, s.reason, s.detail])).toEqual([
+    ['welcome', 'failed:provider', 'TemplateBroken: template welcome has no email part'],
+    ['tips', 'sent', undefined],
+  ]);
 });
 
 const orderFollowUp: JourneyInput = {

@@ -7,12 +7,11 @@ import { journeyWorkflowId } from '../../../core/ids';
 import type { JourneyEvent } from '../../../core/events';
 import type { RunState } from '../../../core/run-state';
 import type { JourneyInput, JourneySnapshot } from '../../../dsl/schema';
-import { JOURNEY_WORKFLOW, runStateQuery, type JourneyRunInput, type JourneyRunLimits } from '../../../workflows/definitions';
+import { JOURNEY_WORKFLOW, runStateQuery, type JourneyRunInput, type JourneyRunLimits, type JourneyRunWorkflow } from '../../../workflows/definitions';
 import { snapshotOf } from './journeys';
 import { RecordingActivities } from './recording-activities';
 import { startTimeSkipping } from './time-skipping';
 
-type JourneyRunWorkflow = (input: JourneyRunInput) => Promise<RunState>;
 export type RunHandle = WorkflowHandleWithFirstExecutionRunId<JourneyRunWorkflow>;
 
 export interface StartOptions {
