@@ -74,11 +74,17 @@ export function createSendMessage({ store, channels, renderer }: SendMessageDeps
       result = withFallbackNote(await channels[channel].send(input), request.channel, primary);
     }
 
+    if (result.kind === 'retry' && result.nonRetryable) {
+      // Retrying cannot help (e.g. the template does not render): record the final outcome so
+      // the message log and the run state agree, instead of leaving the row `retrying`.
+      const row = await store.finishMessage(key, { reason: 'failed:provider', detail: `${channel}: ${result.type}: ${result.detail}`, channel });
+      return outcomeOf(row);
+    }
     if (result.kind === 'retry') {
       const detail = `${channel}: ${result.detail}`;
       await store.markMessageRetrying(key, detail);
       const failure = `Message ${key} (journey "${request.journeyId}", step "${request.stepId}"): ${detail}`;
-      throw result.nonRetryable ? ApplicationFailure.nonRetryable(failure, result.type) : ApplicationFailure.retryable(failure, result.type);
+      throw ApplicationFailure.retryable(failure, result.type);
     }
     const row = await store.finishMessage(key, {
       reason: result.reason,

@@ -241,4 +241,14 @@ describe('sendMessage over SMTP', () => {
     expect(await activities.sendMessage(req)).toMatchObject({ reason: 'sent' });
     expect(received('template@example.com')).toHaveLength(1);
   });
+  test('a template that fails to render is recorded as failed:provider at once, with the cause, and sends nothing', async () => {
+    const source = `{{!-- email.subject --}}\nBroken ${randomUUID()}\n{{!-- email.text --}}\n{{#noSuchHelper}}x{{/noSuchHelper}}`;
+    await store.saveTemplateVersion({ hash: sha(source), name: 'broken', source });
+    const customerId = await customer({ email: 'broken@example.com' });
+    const req = request(customerId, { template: 'broken', templateVersion: sha(source) });
+    const outcome = await activitiesFor(mailbox.port).sendMessage(req);
+    expect(outcome).toMatchObject({ reason: 'failed:provider', detail: expect.stringContaining('TemplateRenderFailed') });
+    expect(await store.getMessage(req.messageKey)).toMatchObject({ status: 'done', reason: 'failed:provider' });
+    expect(received('broken@example.com')).toHaveLength(0);
+  });
 });
