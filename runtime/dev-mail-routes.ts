@@ -2,9 +2,18 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { bearerAuth } from '../api/auth';
 import type { LocalSmtp } from './local-smtp';
 
-export function registerDevMailRoutes(app: FastifyInstance, smtp: LocalSmtp): void {
+/** Caught mail holds customers' data: the routes need an API key like /v1. */
+export function registerDevMailRoutes(app: FastifyInstance, smtp: LocalSmtp, apiKeys: readonly string[]): void {
+  app.register(async (dev) => {
+    dev.addHook('onRequest', bearerAuth(apiKeys));
+    routes(dev, smtp);
+  });
+}
+
+function routes(app: FastifyInstance, smtp: LocalSmtp): void {
   app.get('/dev/mail', async () => {
     const mails = await smtp.list();
     return { mails: mails.reverse().map((m) => ({ ...m, htmlUrl: m.htmlFile ? `/dev/mail/${m.id}` : null })) };

@@ -123,7 +123,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
         return result;
       },
     });
-    if (localSmtp) registerDevMailRoutes(app, localSmtp);
+    if (localSmtp) registerDevMailRoutes(app, localSmtp, apiKeys.keys);
     await app.listen({ port: config.PORT, host: config.HOST });
     stops.push(() => app.close());
     const address = app.server.address();

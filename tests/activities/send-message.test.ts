@@ -242,7 +242,7 @@ describe('sendMessage over SMTP', () => {
     expect(received('template@example.com')).toHaveLength(1);
   });
   test('a template that fails to render is recorded as failed:provider at once, with the cause, and sends nothing', async () => {
-    const source = `{{!-- email.subject --}}\nBroken ${randomUUID()}\n{{!-- email.text --}}\n{{#noSuchHelper}}x{{/noSuchHelper}}`;
+    const source = `{{!-- email.subject --}}\nBroken ${randomUUID()}\n{{!-- email.text --}}\n{{#if}}x{{/if}}`;
     await store.saveTemplateVersion({ hash: sha(source), name: 'broken', source });
     const customerId = await customer({ email: 'broken@example.com' });
     const req = request(customerId, { template: 'broken', templateVersion: sha(source) });
