@@ -27,7 +27,6 @@ export const EnvSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: optional,
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  TEMPORAL_UI_URL: optional,
   DATABASE_URL: optional,
   TOUCHPOINT_DATA_DIR: z.string().default('.data'),
   TOUCHPOINT_API_KEYS: optional,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { freePort } from '../support/ports';
+import { isAlive as alive } from '../../runtime/processes';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -32,14 +33,6 @@ function startProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ou
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('crash recovery of npm start', () => {
   let sink: SmtpSink;

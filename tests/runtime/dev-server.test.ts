@@ -9,17 +9,10 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { registerSearchAttributes, startDevServer, type DevServer } from '../../runtime/dev-server';
 import { temporalCliPath } from '../../temporal/binaries';
 import { freePort } from '../support/ports';
+import { isAlive as alive } from '../../runtime/processes';
 
 const cliPath = temporalCliPath(process.env.TEMPORAL_CLI_PATH);
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function withClient<T>(server: DevServer, fn: (client: Client) => Promise<T>): Promise<T> {
   const connection = await Connection.connect({ address: server.address });
