@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { runStateQuery } from '../../workflows/definitions';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { freePort } from '../support/ports';
 import { isAlive as alive } from '../../runtime/processes';
@@ -33,6 +35,22 @@ function startProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ou
   });
 }
 
+
+/** Poll the run's state query until it sleeps in `step` (the kill must land mid-wait, not mid-send). */
+async function waitUntilAsleepIn(address: string, workflowId: string, step: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(workflowId);
+    for (let i = 0; i < 100; i++) {
+      const state = await handle.query(runStateQuery).catch(() => null);
+      if (state?.currentStep === step && state.nextWakeUp !== null) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`run ${workflowId} never slept in step ${step}`);
+  } finally {
+    await connection.close();
+  }
+}
 
 describe('crash recovery of npm start', () => {
   let sink: SmtpSink;
@@ -82,6 +100,7 @@ describe('crash recovery of npm start', () => {
     expect(response.status).toBe(200);
     await sink.waitFor(1);
     expect(sink.messages[0]!.subject).toBe('First email for Grace');
+    await waitUntilAsleepIn(`127.0.0.1:${env.TEMPORAL_DEV_PORT}`, 'journey/two-step/crash-1', 'pause');
 
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
