@@ -2,6 +2,7 @@
 import type { Channel } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
 import type { ReasonCode } from '../core/reasons';
+import type { MessageCategory } from '../store/types';
 
 export interface SendRequest {
   /** Idempotency key of this send: `<workflowId>/<firstRunId>/<stepId>/<visit>`. */
@@ -19,6 +20,24 @@ export interface SendRequest {
   /** Content hash of the template version pinned by the journey snapshot. */
   templateVersion: string;
   trigger: JourneyEvent;
+  /** @default 'marketing' */
+  category?: MessageCategory;
+  /** The journey's quiet hours: an object overrides QUIET_HOURS, `false` disables it, absent uses it. */
+  quietHours?: QuietHours | false;
+}
+
+export interface QuietHours {
+  /** HH:MM local time. */
+  start: string;
+  end: string;
+}
+
+/** Limits applied to marketing messages across all journeys. */
+export interface SendPolicy {
+  /** Global quiet hours (QUIET_HOURS), or null for none. */
+  quietHours: QuietHours | null;
+  /** At most `max` marketing messages per `windowMs` per customer on a channel (FREQUENCY_CAPS). */
+  frequencyCaps: Partial<Record<Channel, { max: number; windowMs: number }>>;
 }
 
 export interface SendOutcome {
@@ -55,4 +74,21 @@ export interface ActivityDeps {
   email: { transport: import('nodemailer').Transporter; from: string } | null;
   /** IANA zone used when a customer has no valid `timezone` trait. */
   defaultTimezone: string;
+  /** The SMS channel (Twilio), or null/absent when not configured. */
+  sms?: {
+    client: import('twilio').Twilio;
+    /** Sender number (E.164); either this or messagingServiceSid. */
+    from?: string;
+    messagingServiceSid?: string;
+    /** Delivery callback URL (PUBLIC_URL/webhooks/twilio/status), when wanted. */
+    statusCallback?: string;
+  } | null;
+  /** The web push channel, or null/absent when not configured. */
+  push?: { vapid: { publicKey: string; privateKey: string; subject: string } } | null;
+  /** Quiet hours and frequency caps. @default none */
+  policy?: SendPolicy;
+  /** For signed links in messages (unsubscribe): the public base URL and the HMAC secret. */
+  links?: { publicUrl: string; secret: string };
+  /** The clock caps and quiet hours are decided by (tests follow the test server's time). @default () => new Date() */
+  now?: () => Date;
 }

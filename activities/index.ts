@@ -11,7 +11,7 @@ export type { ActivityDeps, JourneyActivities, Profile, SendOutcome, SendRequest
 export function createActivities(deps: ActivityDeps): JourneyActivities {
   const loadProfile = createLoadProfile(deps);
   return {
-    sendMessage: createSendMessage({ store: deps.store, channels: createChannels(deps), renderer: createRenderer(deps.store) }),
+    sendMessage: createSendMessage({ ...deps, channels: createChannels(deps), renderer: createRenderer(deps.store) }),
     loadProfile,
     nextLocalTime: createNextLocalTime(loadProfile),
   };

@@ -1,21 +1,29 @@
-// The send activity: claim the message key in the log BEFORE calling a provider, so a retried
-// or replayed send never reaches the customer twice (at most once when in doubt).
+// The send activity, the one decision path every message goes through: claim the key, spot a
+// repeated run, decide (consent → caps → quiet hours, fallback channel), render, mark
+// `dispatching`, hand to the provider, record. At most once when in doubt.
 import { ApplicationFailure } from '@temporalio/common';
+import { signUnsubscribeToken } from '../consent/tokens';
 import type { Channel } from '../dsl/schema';
-import type { ReasonCode } from '../core/reasons';
-import type { RenderContext, Renderer } from '../render/renderer';
+import { TemplateVersionMissingError, type RenderContext, type Renderer } from '../render/renderer';
 import type { Contact, MessageRow, Store } from '../store/types';
-import type { ChannelResult, ChannelSender } from './channels';
+import type { ChannelInput, ChannelSender } from './channels';
 import { stableMessageId } from './channels/email';
-import type { SendOutcome, SendRequest } from './contract';
-
-/** Primary outcomes after which the fallback channel is tried: the primary could not reach the customer at all. */
-const FALLBACK_AFTER: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['skipped:no_address', 'failed:channel_not_configured']);
+import type { ActivityDeps, SendOutcome, SendRequest } from './contract';
+import { profileTimeZone } from './load-profile';
+import { decideChannel } from './policy/decide';
 
 export interface SendMessageDeps {
   store: Store;
   channels: Record<Channel, ChannelSender>;
   renderer: Renderer;
+  /** Quiet hours and frequency caps. @default none */
+  policy?: ActivityDeps['policy'];
+  /** Signed unsubscribe links. @default none: no link, no List-Unsubscribe header */
+  links?: ActivityDeps['links'];
+  /** Zone for customers without a valid `timezone` trait. @default 'UTC' */
+  defaultTimezone?: string;
+  /** The clock for caps and quiet hours. @default () => new Date() */
+  now?: () => Date;
 }
 
 /** The outcome recorded in a finished row: what every later call with the same key returns. */
@@ -25,21 +33,32 @@ export function outcomeOf(row: MessageRow): SendOutcome {
     channel: row.channel,
     ...(row.providerId ? { providerId: row.providerId } : {}),
     ...(row.detail ? { detail: row.detail } : {}),
+    ...(row.retryAt ? { retryAt: row.retryAt } : {}),
   };
 }
 
-export function renderContextFor(request: SendRequest, contact: Contact | null): RenderContext {
+export function renderContextFor(request: SendRequest, contact: Contact | null, links?: RenderContext['links']): RenderContext {
   return {
     customer: { id: request.customerId },
     traits: contact?.traits ?? {},
     event: { name: request.trigger.name, properties: request.trigger.properties, timestamp: request.trigger.timestamp },
     journey: { id: request.journeyId },
+    ...(links ? { links } : {}),
   };
 }
 
-export function createSendMessage({ store, channels, renderer }: SendMessageDeps): (request: SendRequest) => Promise<SendOutcome> {
+/** `PUBLIC_URL/u/<token>`: unsubscribes this customer from marketing on this channel. */
+export function unsubscribeUrl(links: NonNullable<ActivityDeps['links']>, request: SendRequest, channel: Channel, now: Date): string {
+  const token = signUnsubscribeToken(links.secret, { customerId: request.customerId, channel, messageKey: request.messageKey, issuedAt: now.toISOString() });
+  return `${links.publicUrl.replace(/\/+$/, '')}/u/${token}`;
+}
+
+export function createSendMessage(deps: SendMessageDeps): (request: SendRequest) => Promise<SendOutcome> {
+  const { store, channels, renderer } = deps;
+  const clock = deps.now ?? (() => new Date());
   return async function sendMessage(request) {
     const key = request.messageKey;
+    const finish = async (outcome: Parameters<Store['finishMessage']>[1]) => outcomeOf(await store.finishMessage(key, { at: clock().toISOString(), ...outcome }));
     const claim = await store.claimMessage({
       messageKey: key,
       workflowId: request.workflowId,
@@ -52,62 +71,100 @@ export function createSendMessage({ store, channels, renderer }: SendMessageDeps
       template: request.template,
       templateVersion: request.templateVersion,
       address: null,
+      category: request.category ?? 'marketing',
+      triggerId: request.trigger.id,
     });
+    let row = claim.row;
     if (!claim.claimed) {
-      const row = claim.row;
       if (row.status === 'done') return outcomeOf(row);
-      if (row.status === 'dispatching') {
-        // A previous attempt claimed the send and never recorded the provider's answer: it may
-        // have reached the customer. Resending could send twice, so this send ends here.
-        return outcomeOf(await store.finishMessage(key, { reason: 'failed:provider', detail: inDoubtDetail(row) }));
-      }
-      await store.retakeMessage(key);
+      // Handed to the provider, answer never recorded: it may have arrived. Never resent.
+      if (row.status === 'dispatching') return finish({ reason: 'unknown:provider_outcome', detail: inDoubtDetail(row) });
+      // `deciding` or `retrying`: nothing reached a provider, so the whole decision is made again.
+      row = await store.retakeMessage(key);
     }
 
+    const twin = await store.findSentTwin({
+      customerId: request.customerId, journeyId: request.journeyId, stepId: request.stepId, template: request.template,
+      triggerId: request.trigger.id, excludeKey: key, excludeRunId: request.runId,
+    });
+    if (twin) {
+      return finish({
+        reason: 'skipped:duplicate',
+        channel: twin.channel,
+        detail: `Already sent for the same trigger event ${request.trigger.id} by message ${twin.messageKey} (run ${twin.runId}) at ${twin.sentAt ?? twin.updatedAt}; a repeated run never sends it twice.`,
+      });
+    }
+
+    const now = clock();
     const contact = await store.getContact(request.customerId);
-    const input = { request, contact, context: renderContextFor(request, contact), renderer };
+    const consent = await store.getConsent(request.customerId);
+    const zone = profileTimeZone(contact?.traits ?? {}, deps.defaultTimezone ?? 'UTC');
+    const inputFor = (channel: Channel): ChannelInput => ({
+      request, contact, renderer, store,
+      context: renderContextFor(request, contact, deps.links ? { unsubscribe: unsubscribeUrl(deps.links, request, channel, now) } : undefined),
+    });
+    const decide = (channel: Channel) => decideChannel({ sender: channels[channel], input: inputFor(channel), consent, policy: deps.policy, zone, now });
+
     let channel = request.channel;
-    let result = await channels[channel].send(input);
-    if (result.kind === 'final' && request.fallback && request.fallback !== channel && FALLBACK_AFTER.has(result.reason)) {
-      const primary = result;
+    let decision = await decide(channel);
+    let note = '';
+    // Only a channel that cannot reach the customer at all hands over; a cap or quiet hours apply to the customer.
+    if (decision.kind === 'impossible' && request.fallback !== undefined && request.fallback !== channel) {
+      note = `Fell back from ${channel} (${decision.reason}: ${decision.detail}) `;
       channel = request.fallback;
-      result = withFallbackNote(await channels[channel].send(input), request.channel, primary);
+      decision = await decide(channel);
+    }
+    if (decision.kind === 'impossible' || decision.kind === 'skip') {
+      const hint = decision.reason === 'failed:channel_not_configured' && !request.fallback ? ` Or add "fallback: email" to step "${request.stepId}".` : '';
+      return finish({ reason: decision.reason, detail: `${note}${decision.detail}${hint}`, channel });
+    }
+    if (decision.kind === 'defer') return finish({ reason: decision.reason, detail: `${note}${decision.detail}`, retryAt: decision.retryAt, channel });
+
+    const input = inputFor(channel);
+    let content: Record<string, unknown>;
+    try {
+      content = await channels[channel].render(input);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof TemplateVersionMissingError) return retryLater(store, request, `${channel}: ${message}`, 'TemplateVersionMissing');
+      // Retrying cannot fix a template: record the final outcome so the log and the run agree.
+      return finish({ reason: 'failed:provider', detail: `${note}${channel}: TemplateRenderFailed: ${message}`, channel });
     }
 
+    const address = decision.addresses.join(', ');
+    try {
+      await store.markMessageDispatching(key, { channel, address, attempt: row.attempts });
+    } catch (error) {
+      // Another attempt of this key took over (this one outlived its timeout): it decides, not us.
+      throw ApplicationFailure.retryable(`Message ${key}: ${error instanceof Error ? error.message : String(error)}`, 'SendAttemptSuperseded');
+    }
+    const result = await channels[channel].deliver(input, content, decision.addresses);
     if (result.kind === 'retry' && result.nonRetryable) {
-      // Retrying cannot help (e.g. the template does not render): record the final outcome so
-      // the message log and the run state agree, instead of leaving the row `retrying`.
-      const row = await store.finishMessage(key, { reason: 'failed:provider', detail: `${channel}: ${result.type}: ${result.detail}`, channel });
-      return outcomeOf(row);
+      return finish({ reason: 'failed:provider', detail: `${note}${channel}: ${result.type}: ${result.detail}`, channel });
     }
-    if (result.kind === 'retry') {
-      const detail = `${channel}: ${result.detail}`;
-      await store.markMessageRetrying(key, detail);
-      const failure = `Message ${key} (journey "${request.journeyId}", step "${request.stepId}"): ${detail}`;
-      throw ApplicationFailure.retryable(failure, result.type);
-    }
-    const row = await store.finishMessage(key, {
+    if (result.kind === 'retry') return retryLater(store, request, `${channel}: ${result.detail}`, result.type);
+    return finish({
       reason: result.reason,
-      detail: result.detail,
+      detail: `${note}${result.detail}${decision.note}`,
       providerId: result.providerId ?? null,
       content: result.content ?? null,
-      address: result.address ?? null,
+      address: result.address ?? address,
       channel,
     });
-    return outcomeOf(row);
   };
 }
 
-function withFallbackNote(result: ChannelResult, primaryChannel: Channel, primary: ChannelResult & { kind: 'final' }): ChannelResult {
-  const note = `Fell back from ${primaryChannel} (${primary.reason}: ${primary.detail})`;
-  return { ...result, detail: `${note} ${result.detail}` };
+/** Nothing reached the customer and another attempt may succeed: mark `retrying` and let Temporal back off. */
+async function retryLater(store: Store, request: SendRequest, detail: string, type: string): Promise<never> {
+  await store.markMessageRetrying(request.messageKey, detail);
+  throw ApplicationFailure.retryable(`Message ${request.messageKey} (journey "${request.journeyId}", step "${request.stepId}"): ${detail}`, type);
 }
 
 function inDoubtDetail(row: MessageRow): string {
   return (
-    `A previous attempt (attempt ${row.attempts}, last update ${row.updatedAt}) claimed this ${row.channel} send but stopped ` +
+    `Attempt ${row.attempts} handed this ${row.channel} message${row.address ? ` for ${row.address}` : ''} to the provider at ${row.updatedAt} but stopped ` +
     "before recording the provider's answer (worker crash or activity timeout), so whether it reached the customer is unknown. " +
     'Not resent, so the customer never gets it twice' +
-    (row.channel === 'email' ? `; the SMTP server's log shows whether Message-ID ${stableMessageId(row.messageKey)} went out.` : '.')
+    (row.channel === 'email' ? `; the SMTP server's log shows whether Message-ID ${stableMessageId(row.messageKey)} went out.` : '; the provider\'s message log shows whether it went out.')
   );
 }

@@ -22,6 +22,11 @@ export interface ApiServerDeps {
   bodyLimitBytes?: number;
   /** Where 5xx details go. @default a line on stderr */
   log?: (line: string) => void;
+  /**
+   * Feature routes (channel webhooks, push subscriptions, unsubscribe pages), each registered
+   * as its own encapsulated plugin after the core routes. @default []
+   */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
 
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -63,6 +68,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       return { results };
     });
   });
+  for (const plugin of deps.plugins ?? []) app.register(plugin);
   return app;
 }
 

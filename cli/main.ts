@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `touchpoint` command: validate journeys, print the JSON Schema, start the runtime.
+// The `touchpoint` command: validate journeys, preview templates, print the JSON Schema, start the runtime.
 import { parseArgs } from 'node:util';
+import { previewCommand } from './commands/preview';
 import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
 import { validateCommand } from './commands/validate';
@@ -11,6 +12,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const commands = {
   validate: validateCommand,
+  preview: previewCommand,
   schema: schemaCommand,
   start: startCommand,
   help: async (args, io) => {

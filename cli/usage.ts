@@ -6,8 +6,18 @@ export const COMMANDS = {
     usage: 'touchpoint validate [--templates <dir>] [file|dir ...]',
     details: [
       'Arguments are journey files or directories of *.yaml/*.yml files.',
+      'Templates are checked against each journey\'s sample: data; each SMS part\'s length in segments is printed.',
       'Default: JOURNEYS_DIR (journeys), templates from TEMPLATES_DIR (templates).',
       'Exit 0 when all journeys are valid, 1 when there are problems.',
+    ],
+  },
+  preview: {
+    summary: 'Render a template as a customer gets it: an HTML file for email, the text and its segments for SMS, JSON for push.',
+    usage: 'touchpoint preview <template> [--data <file.json>] [--channel email|sms|push] [--locale <tag>] [--out <file>] [--templates <dir>]',
+    details: [
+      'Data: a JSON file { "traits": {...}, "event": { "name": "...", "properties": {...} } }; without --data, the sample of the',
+      'first journey that sends the template. --locale overrides traits.locale to pick a variant (welcome.it.hbs).',
+      'Email is written to --out or TOUCHPOINT_DATA_DIR/previews/<template>.<locale>.html; the subject and text part are printed.',
     ],
   },
   schema: {

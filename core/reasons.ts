@@ -12,6 +12,9 @@ export const REASON_CODES = [
   'failed:invalid_address',
   'failed:provider',
   'failed:channel_not_configured',
+  // Handed to the provider, but the worker stopped before recording its answer: it may have
+  // arrived. Never resent (at most once when in doubt).
+  'unknown:provider_outcome',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -10,7 +10,8 @@ import { JourneySchema, type Journey, type JourneySnapshot } from './schema';
 import { salvageJourney } from './salvage';
 import { shapeProblems } from './shape-problems';
 import { buildSnapshot } from './snapshot';
-import { referencedTemplates, templateProblems } from './template-checks';
+import { referencedTemplates, templateNotes, templateProblems } from './template-checks';
+import type { TemplateNote } from './sample-checks';
 import { readTemplate, templateNames, type LoadedTemplate } from './templates';
 import { parseYamlSource, type Locate } from './yaml-source';
 
@@ -30,6 +31,8 @@ export interface LoadResult {
   templates: TemplateVersion[];
   /** Every problem found, sorted by file and position; empty when all is well. */
   problems: Problem[];
+  /** What validation tells without failing (each SMS part's length with the sample), in journey order. */
+  notes: TemplateNote[];
 }
 
 interface Analysed {
@@ -86,6 +89,7 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
   }
   const lookup = { templates, available: await templateNames(templatesDir), dirLabel: show(templatesDir) };
 
+  const notes: TemplateNote[] = [];
   const owners = new Map<string, string>();
   const journeys: JourneySnapshot[] = [];
   const versions = new Map<string, TemplateVersion>();
@@ -104,6 +108,7 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
         message: `journey id "${journey.id}" is already used by ${owner}; journey ids must be unique: rename one`,
       });
     } else owners.set(journey.id, file);
+    notes.push(...templateNotes(journey, lookup));
     const used = referencedTemplates(journey).map((name) => templates.get(name));
     if (problems.length > before || used.some((t) => !t || t.problems.length > 0)) continue;
     const hashes: Record<string, string> = {};
@@ -114,7 +119,9 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
     }
     journeys.push(buildSnapshot(journey, hashes, file));
   }
-  return { journeys, templates: [...versions.values()], problems: sortProblems(problems) };
+  // A partial or layout shared by several templates brings its problems with each of them: report them once.
+  const unique = [...new Map(problems.map((p) => [`${p.file}:${p.line}:${p.col}:${p.code}:${p.message}`, p])).values()];
+  return { journeys, templates: [...versions.values()], problems: sortProblems(unique), notes };
 }
 
 async function journeyFiles(paths: string[], cwd: string, show: (p: string) => string, problems: Problem[]): Promise<string[]> {

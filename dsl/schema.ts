@@ -27,6 +27,25 @@ export const TimeOfDaySchema = z
 export const ChannelSchema = z.enum(['email', 'sms', 'push']).meta(describe('Delivery channel.'));
 export type Channel = z.infer<typeof ChannelSchema>;
 
+export const MessageCategorySchema = z
+  .enum(['marketing', 'transactional'])
+  .meta(
+    describe(
+      '`marketing` (default) needs the customer\'s consent and obeys frequency caps and quiet hours; ' +
+        '`transactional` (receipts, password resets) is sent to unsubscribed customers too, but never to suppressed addresses.',
+    ),
+  );
+
+export const QuietHoursSchema = z
+  .union([
+    z.strictObject({
+      start: TimeOfDaySchema.meta(describe('Local time quiet hours begin, e.g. 21:00.')),
+      end: TimeOfDaySchema.meta(describe('Local time they end, e.g. 08:00 (the next morning when earlier than start).')),
+    }),
+    z.literal(false),
+  ])
+  .meta(describe("Quiet hours in the customer's time zone for this journey's marketing messages; `false` turns the global QUIET_HOURS off."));
+
 export const FieldPathSchema = z
   .string()
   .regex(
@@ -114,7 +133,7 @@ export const EntrySchema = z
 export type Entry = z.infer<typeof EntrySchema>;
 
 export type Step =
-  | { id: string; send: { channel: Channel; template: string; fallback?: Channel | undefined } }
+  | { id: string; send: { channel: Channel; template: string; fallback?: Channel | undefined; category?: 'marketing' | 'transactional' | undefined } }
   | { id: string; wait: string | { for: string } | { until: string } }
   | {
       id: string;
@@ -136,6 +155,7 @@ export const StepSchemas = {
         channel: ChannelSchema,
         template: IdSchema.meta(describe('Template name: templates/<name>.hbs, with a part for this channel.')),
         fallback: ChannelSchema.optional().meta(describe('Channel to use when the first one cannot reach the customer.')),
+        category: MessageCategorySchema.optional(),
       }),
     })
     .meta(describe('Send a message rendered from a template.')),
@@ -218,6 +238,7 @@ export const JourneySchema = z
     entry: EntrySchema.default({ reentry: 'once' }),
     exit_on: z.array(EventMatchSchema).default([]).meta(describe('Events that end the run from any step.')),
     goal: EventMatchSchema.optional().meta(describe('The conversion event: it ends the run as converted.')),
+    quiet_hours: QuietHoursSchema.optional(),
     sample: SampleSchema.optional(),
     steps: z.array(StepSchema).min(1).meta(describe('What happens to a customer, in order; nested lists continue with the step after their parent.')),
   })

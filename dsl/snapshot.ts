@@ -19,3 +19,8 @@ export function buildSnapshot(journey: Journey, templates: Record<string, string
   const version = createHash('sha256').update(canonicalJson({ journey, templates })).digest('hex').slice(0, 16);
   return { journey, version, templates, source };
 }
+
+/** A template version: sha256 hex of its stored source (the canonical JSON bundle of every file it renders with). */
+export function templateVersionHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}

@@ -1,5 +1,6 @@
-// Per-journey template checks: every send names a template that exists and has the parts its
-// channel (and fallback channel) needs.
+// Per-journey template checks: every send names a template that exists, each of its locale
+// variants has the parts its channel (and fallback channel) needs, and it reads only values
+// the journey's sample has.
 import { missingParts } from '../render/template-file';
 import type { Channel, Journey } from './schema';
 import { formatPath, type DocPath, type Problem } from './problems';
@@ -7,6 +8,7 @@ import { didYouMean } from './suggest';
 import type { LoadedTemplate } from './templates';
 import { allSteps } from './walk';
 import type { Locate } from './yaml-source';
+import { sampleProblems, smsNotes, smsProblems, type TemplateNote } from './sample-checks';
 
 export interface TemplateLookup {
   /** Loaded templates by name; null when the file does not exist. */
@@ -41,22 +43,37 @@ export function templateProblems(journey: Journey, file: string, locate: Locate,
       );
       continue;
     }
-    const lacks = (ch: Channel) => missingParts(template.parsed, ch);
-    const missing = lacks(channel);
-    if (missing.length > 0) push([...at, 'template'], 'template.missing_part', partMessage(template, channel, missing));
-    if (fallback && fallback !== channel) {
-      const missingFallback = lacks(fallback);
-      if (missingFallback.length > 0) push([...at, 'fallback'], 'template.missing_part', partMessage(template, fallback, missingFallback));
+    // Every variant is sent to someone: each needs the parts of every channel the step may use.
+    for (const variant of template.variants) {
+      const missing = missingParts(variant.parsed, channel);
+      if (missing.length > 0) push([...at, 'template'], 'template.missing_part', partMessage(template, variant.file, channel, missing));
+      if (fallback && fallback !== channel) {
+        const missingFallback = missingParts(variant.parsed, fallback);
+        if (missingFallback.length > 0) push([...at, 'fallback'], 'template.missing_part', partMessage(template, variant.file, fallback, missingFallback));
+      }
     }
   }
-  return out;
+  const used = usedTemplates(journey, lookup);
+  return [...out, ...sampleProblems(journey, file, used), ...smsProblems(journey, used)];
 }
 
-function partMessage(template: LoadedTemplate, channel: Channel, missing: string[]): string {
+/** Length notes of the journey's SMS parts, rendered with its sample. */
+export function templateNotes(journey: Journey, lookup: TemplateLookup): TemplateNote[] {
+  return smsNotes(journey, usedTemplates(journey, lookup));
+}
+
+function usedTemplates(journey: Journey, lookup: TemplateLookup): LoadedTemplate[] {
+  return referencedTemplates(journey).flatMap((name) => {
+    const template = lookup.templates.get(name);
+    return template ? [template] : [];
+  });
+}
+
+function partMessage(template: LoadedTemplate, file: string, channel: Channel, missing: string[]): string {
   const first = missing[0]?.split(' or ')[0] ?? '';
   const parts = missing.map((m) => (m.includes(' or ') ? `an ${m} part` : `the ${m} part`)).join(' and ');
   return (
-    `template "${template.name}" (${template.file}) lacks ${parts}, which the ${channel} channel needs: ` +
+    `template "${template.name}" (${file}) lacks ${parts}, which the ${channel} channel needs: ` +
     `add a line {{!-- ${first} --}} followed by its text`
   );
 }

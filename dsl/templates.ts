@@ -1,33 +1,44 @@
-// Templates referenced by journeys: read once per name, parsed into parts, each part compiled
-// with Handlebars, hashed for the snapshot; problems located in the template file itself.
-import { createHash } from 'node:crypto';
+// Templates referenced by journeys, read from the templates directory with everything they
+// use: locale variants (`welcome.it.hbs`), partials, layouts and stylesheets, pinned together
+// as one bundle whose hash is the template version; problems located in the file they are in.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import { parseTemplateFile, TEMPLATE_PARTS, type ParsedTemplate, type TemplatePart } from '../render/template-file';
+import { encodeBundle, type TemplateBundle } from '../render/bundle';
+import type { ParsedTemplate } from '../render/template-file';
 import { displayPath } from './display-path';
+import { localeFiles, VARIANT_FILE } from './locale-files';
 import type { Problem } from './problems';
+import { templateVersionHash } from './snapshot';
+import { readIncludes } from './template-includes';
+import { analyseTemplateSource, type PartialSourceFile, type TemplateSourceFile } from './template-source';
 
 export interface LoadedTemplate {
   name: string;
-  /** File path for messages (relative to the working directory). */
+  /** The default file's path for messages (relative to the working directory). */
   file: string;
+  /** The bundle (render/bundle.ts) as stored in TemplateVersion.source. */
   source: string;
-  /** sha256 hex of the file source: the template version. */
+  /** sha256 hex of `source`: the template version. */
   hash: string;
+  /** The default file's parts. */
   parsed: ParsedTemplate;
-  /** Problems inside the file (markers, Handlebars syntax), reported once however many journeys use it. */
+  /** The default file first, then each locale variant. */
+  variants: TemplateSourceFile[];
+  /** Partials and layouts (`layouts/<name>`) used, each with its locale variants, default first. */
+  partials: ReadonlyMap<string, PartialSourceFile[]>;
+  /** Problems inside these files, reported once however many journeys use the template. */
   problems: Problem[];
 }
 
-/** The template files present in `dir` (names without `.hbs`), for "did you mean". */
+/** The template files present in `dir` (names without `.hbs`, variants left out), for "did you mean". */
 export async function templateNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir).catch((): string[] => []);
-  return entries.filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -'.hbs'.length));
+  return entries.filter((f) => f.endsWith('.hbs') && !VARIANT_FILE.test(f)).map((f) => f.slice(0, -'.hbs'.length));
 }
 
-/** Read `<dir>/<name>.hbs`; null when there is no such file. */
+/** Read `<dir>/<name>.hbs` with its variants and includes; null when there is no such file. */
 export async function readTemplate(dir: string, name: string, cwd = process.cwd()): Promise<LoadedTemplate | null> {
+  const show = (path: string) => displayPath(path, cwd);
   const path = join(dir, `${name}.hbs`);
   let source: string;
   try {
@@ -35,55 +46,37 @@ export async function readTemplate(dir: string, name: string, cwd = process.cwd(
   } catch {
     return null;
   }
-  const file = displayPath(path, cwd);
-  return analyseTemplate(name, file, source);
+  const found = await localeFiles(dir, name, show);
+  const files = [analyseTemplateSource(show(path), source)];
+  for (const variant of found.variants) files.push(analyseTemplateSource(show(variant.path), await readFile(variant.path, 'utf8'), variant.locale));
+  const includes = await readIncludes(dir, files, show);
+  return assemble(name, files, includes.partials, includes.styles, [...found.problems, ...files.flatMap((f) => f.problems), ...includes.problems]);
 }
 
-/** Parse and compile a template's source: pure, for tests and previews. */
+/** One template file without variants or includes (a partial it calls is reported missing): pure, for tests. */
 export function analyseTemplate(name: string, file: string, source: string): LoadedTemplate {
-  const parsed = parseTemplateFile(source);
-  const problems: Problem[] = parsed.problems.map((p) => ({ file, line: p.line, col: p.col, path: '', code: 'template.format', message: p.message }));
-  for (const part of TEMPLATE_PARTS) {
-    const body = parsed.parts[part];
-    if (body === undefined) continue;
-    const problem = compileProblem(body, part, parsed.partLines[part] ?? 1, file);
-    if (problem) problems.push(problem);
-  }
-  const hash = createHash('sha256').update(source).digest('hex');
-  return { name, file, source, hash, parsed, problems };
+  const only = analyseTemplateSource(file, source);
+  const missing: Problem[] = only.partials.map((call) => ({
+    file,
+    line: call.line,
+    col: call.col,
+    path: call.path,
+    code: 'template.partial_not_found',
+    message: `"${call.name}" is not available here: partials and layouts are read from the templates directory`,
+  }));
+  return assemble(name, [only], new Map(), {}, [...only.problems, ...missing]);
 }
 
-function compileProblem(body: string, part: TemplatePart, firstLine: number, file: string): Problem | null {
-  try {
-    Handlebars.precompile(body);
-    return null;
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    // Handlebars gives a line (and column) on its exceptions, or only inside a parse error's text.
-    const exceptionLine = error instanceof Error && 'lineNumber' in error && typeof error.lineNumber === 'number' ? error.lineNumber : undefined;
-    const exceptionCol = error instanceof Error && 'column' in error && typeof error.column === 'number' ? error.column + 1 : 1;
-    const parsedLine = /line (\d+)/.exec(text)?.[1];
-    const lineInPart = exceptionLine ?? (parsedLine ? Number(parsedLine) : 1);
-    return {
-      file,
-      line: firstLine + lineInPart - 1,
-      col: exceptionLine !== undefined ? exceptionCol : 1,
-      path: part,
-      code: 'template.syntax',
-      message: `Handlebars cannot read this ${part} part: ${explainHandlebarsError(text)}`,
-    };
+function assemble(name: string, files: TemplateSourceFile[], partials: Map<string, PartialSourceFile[]>, styles: Record<string, string>, problems: Problem[]): LoadedTemplate {
+  const [main] = files;
+  if (!main) throw new Error(`template ${name} has no default file`);
+  const bundle: TemplateBundle = { variants: {}, partials: {}, layouts: {}, styles };
+  for (const file of files) bundle.variants[file.locale] = file.source;
+  for (const [partial, versions] of partials) {
+    const layout = partial.startsWith('layouts/') ? partial.slice('layouts/'.length) : null;
+    const target = layout === null ? bundle.partials : bundle.layouts;
+    target[layout ?? partial] = Object.fromEntries(versions.map((v) => [v.locale, v.source]));
   }
-}
-
-/** Handlebars' parser lists grammar tokens; say what a template author should do instead. */
-function explainHandlebarsError(text: string): string {
-  const mismatch = /^(\S+) doesn't match (\S+)/.exec(text);
-  if (mismatch) return `{{#${mismatch[1]}}} is closed by {{/${mismatch[2]}}}: close it with {{/${mismatch[1]}}}`;
-  const got = /got '([A-Z_]+)'/.exec(text)?.[1];
-  if (got === 'EOF') return 'a {{#block}} is never closed: add its {{/block}} (e.g. {{/if}})';
-  if (got === 'INVALID') return 'a tag is not closed properly: write {{name}} with two closing braces';
-  if (got === 'OPEN_ENDBLOCK') return 'a {{/block}} closes nothing: remove it or add the matching {{#block}}';
-  if (got === 'INVERSE' || got === 'OPEN_INVERSE_CHAIN') return '{{else}} outside a block: put it between {{#if}} and {{/if}}';
-  const last = text.split('\n').pop()?.trim() ?? text;
-  return `${last}; check that every {{ has its }} and every {{#block}} has its {{/block}}`;
+  const source = encodeBundle(bundle);
+  return { name, file: main.file, source, hash: templateVersionHash(source), parsed: main.parsed, variants: files, partials, problems };
 }

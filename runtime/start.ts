@@ -18,6 +18,13 @@ import { connectTemporal } from './temporal-connection';
 import { startLocalSmtp, type LocalSmtp } from './local-smtp';
 import { resolveApiKeys } from './api-keys';
 import { registerDevMailRoutes } from './dev-mail-routes';
+import { createSmsDeps } from './twilio';
+import { resolveVapid } from './vapid';
+import { createDecisionDeps } from '../consent/decision-deps';
+import { ingest } from '../api/ingest';
+import { twilioWebhooks } from '../api/routes/twilio-webhooks';
+import { pushRoutes } from '../api/routes/push';
+import { unsubscribeRoutes } from '../api/routes/unsubscribe';
 
 export interface RunningTouchpoint {
   apiUrl: string;
@@ -91,7 +98,19 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const transport = nodemailer.createTransport(smtpUrl);
     stops.push(async () => transport.close());
 
-    const activities = createActivities({ store, email: { transport, from: config.EMAIL_FROM }, defaultTimezone: config.DEFAULT_TIMEZONE });
+    const { policy, links, secretFile } = await createDecisionDeps(config);
+    const { publicUrl, secret } = links;
+    const sms = createSmsDeps(config, publicUrl);
+    const vapid = await resolveVapid(config, config.dataDir);
+    const activities = createActivities({
+      store,
+      email: { transport, from: config.EMAIL_FROM },
+      sms,
+      push: { vapid: { publicKey: vapid.publicKey, privateKey: vapid.privateKey, subject: vapid.subject } },
+      policy,
+      links,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
+    });
     const worker = await createWorker({
       connection: temporal.native,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -106,9 +125,16 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
 
     const router = createRouter({ client: temporal.client, store, journeys: loaded.journeys, taskQueue: config.TEMPORAL_TASK_QUEUE });
     const apiKeys = await resolveApiKeys(config.TOUCHPOINT_API_KEYS, config.dataDir);
+    const ingestEvent = (event: Parameters<typeof ingest>[1]) => ingest({ store, router }, event);
+    const plugins = [
+      unsubscribeRoutes({ store, secret }),
+      pushRoutes({ store, apiKeys: apiKeys.keys, vapidPublicKey: vapid.publicKey, publicUrl, secret, ingest: ingestEvent }),
+      ...(sms && config.TWILIO_AUTH_TOKEN ? [twilioWebhooks({ store, authToken: config.TWILIO_AUTH_TOKEN, publicUrl, ingest: ingestEvent })] : []),
+    ];
     const app = createApiServer({
       store,
       router,
+      plugins,
       apiKeys: apiKeys.keys,
       health: async () => {
         const result: Record<string, string> = {};
@@ -135,6 +161,10 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     say(`  Temporal     ${temporalAddress}${devServer?.uiUrl ? `  (Web UI: ${devServer.uiUrl})` : ''}`);
     say(`  Database     ${store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${relative(process.cwd(), config.dataDir) || '.'}/pglite`}`);
     say(`  Email        ${localSmtp ? `local catch-all ${localSmtp.url}; emails kept in ${relative(process.cwd(), localSmtp.mailDir)} and listed at ${apiUrl}/dev/mail` : 'SMTP_URL'}`);
+    say(`  SMS          ${sms ? `Twilio (${sms.messagingServiceSid ? 'Messaging Service' : sms.from}); webhooks at ${publicUrl}/webhooks/twilio/{status,inbound}` : 'not configured (set TWILIO_* to enable)'}`);
+    say(`  Push         VAPID ${vapid.source}${vapid.file ? ` (${relative(process.cwd(), vapid.file)})` : ''}; client script ${apiUrl}/push/touchpoint-push.js`);
+    say(`  Policy       quiet hours ${policy.quietHours ? `${policy.quietHours.start}-${policy.quietHours.end}` : 'none'}; caps ${Object.entries(policy.frequencyCaps).map(([c, cap]) => `${c} ${cap!.max}/${Math.round(cap!.windowMs / 3_600_000)}h`).join(', ') || 'none'}`);
+    say(`  Links        ${publicUrl} (unsubscribe links signed with ${secretFile ? relative(process.cwd(), secretFile) : 'TOUCHPOINT_SECRET'})`);
     say(`  Journeys     ${loaded.journeys.map((s) => `${s.journey.id} (v${s.version})`).join(', ')}`);
     if (apiKeys.generatedFile) say(`  API key      ${apiKeys.keys[0]}  (kept in ${relative(process.cwd(), apiKeys.generatedFile)})`);
     say('Press Ctrl-C to stop.');

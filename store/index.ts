@@ -52,3 +52,4 @@ function redact(url: string): string {
     return 'an unparseable URL';
   }
 }
+export { suppressionAddress } from './sql-audience';

@@ -80,6 +80,58 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    id: 2,
+    name: 'send decisions: consent, suppressions, push subscriptions, categories, delivery reports',
+    sql: [
+      `alter table messages add column category text not null default 'marketing' check (category in ('marketing', 'transactional'))`,
+      `alter table messages add column trigger_id text`,
+      // When the provider accepted it: frequency caps count by it, on the activity's clock.
+      `alter table messages add column sent_at timestamptz`,
+      `alter table messages add column delivery_status text`,
+      `alter table messages add column delivery_detail text`,
+      `alter table messages add column delivery_updated_at timestamptz`,
+      // For `deferred:*` outcomes: when to decide again, returned again to a repeated call.
+      `alter table messages add column retry_at timestamptz`,
+      `update messages set sent_at = updated_at where reason = 'sent'`,
+      `alter table messages drop constraint messages_status_check`,
+      `alter table messages add constraint messages_status_check check (status in ('deciding', 'dispatching', 'retrying', 'done'))`,
+      `create index messages_sent_cap_idx on messages (customer_id, channel, category, sent_at) where reason = 'sent'`,
+      `create index messages_sent_twin_idx on messages (customer_id, journey_id, step_id, template, trigger_id) where reason = 'sent'`,
+      `create index messages_provider_idx on messages (channel, provider_id) where provider_id is not null`,
+      // History, never updated: the current consent is the latest row per (customer, channel).
+      `create table consent_changes (
+        id bigserial primary key,
+        customer_id text not null,
+        channel text not null check (channel in ('email', 'sms', 'push')),
+        status text not null check (status in ('subscribed', 'unsubscribed')),
+        source text not null,
+        reason text,
+        changed_by text,
+        changed_at timestamptz not null
+      )`,
+      `create index consent_changes_latest_idx on consent_changes (customer_id, channel, changed_at desc, id desc)`,
+      `create table suppressions (
+        channel text not null check (channel in ('email', 'sms', 'push')),
+        address text not null,
+        reason text not null check (reason in ('hard_bounce', 'complaint', 'sms_stop', 'invalid_address', 'manual')),
+        detail text,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        primary key (channel, address)
+      )`,
+      `create table push_subscriptions (
+        endpoint text primary key,
+        customer_id text not null,
+        p256dh text not null,
+        auth text not null,
+        user_agent text,
+        created_at timestamptz not null,
+        last_success_at timestamptz
+      )`,
+      `create index push_subscriptions_customer_idx on push_subscriptions (customer_id)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

@@ -1,12 +1,24 @@
 // Mapping database rows (snake_case, Date, jsonb) to the store's types (camelCase, ISO strings).
 import { ChannelSchema } from '../dsl/schema';
 import { REASON_CODES, type ReasonCode } from '../core/reasons';
-import type { Contact, JourneyEntry, LoggedEvent, MessageRow, MessageStatus, TemplateVersion } from './types';
+import type {
+  ConsentChange,
+  Contact,
+  JourneyEntry,
+  LoggedEvent,
+  MessageRow,
+  MessageStatus,
+  PushSubscriptionRecord,
+  Suppression,
+  SuppressionReason,
+  TemplateVersion,
+} from './types';
 
 /** A row as both drivers return it: column name → value (timestamptz as Date, jsonb parsed). */
 export type DbRow = Record<string, unknown>;
 
-const STATUSES: readonly MessageStatus[] = ['dispatching', 'retrying', 'done'];
+const STATUSES: readonly MessageStatus[] = ['deciding', 'dispatching', 'retrying', 'done'];
+const SUPPRESSION_REASONS: readonly SuppressionReason[] = ['hard_bounce', 'complaint', 'sms_stop', 'invalid_address', 'manual'];
 
 function text(row: DbRow, column: string): string {
   const value = row[column];
@@ -92,6 +104,8 @@ export const toMessage = (row: DbRow): MessageRow => ({
   channel: ChannelSchema.parse(row.channel),
   template: text(row, 'template'),
   templateVersion: text(row, 'template_version'),
+  category: row.category === 'transactional' ? 'transactional' : 'marketing',
+  triggerId: textOrNull(row, 'trigger_id'),
   status: status(row),
   reason: reason(row),
   detail: textOrNull(row, 'detail'),
@@ -99,6 +113,11 @@ export const toMessage = (row: DbRow): MessageRow => ({
   providerId: textOrNull(row, 'provider_id'),
   content: row.content === null || row.content === undefined ? null : object(row, 'content'),
   attempts: Number(row.attempts),
+  deliveryStatus: textOrNull(row, 'delivery_status'),
+  deliveryDetail: textOrNull(row, 'delivery_detail'),
+  deliveryUpdatedAt: isoOrNull(row, 'delivery_updated_at'),
+  sentAt: isoOrNull(row, 'sent_at'),
+  retryAt: isoOrNull(row, 'retry_at'),
   createdAt: iso(row, 'created_at'),
   updatedAt: iso(row, 'updated_at'),
 });
@@ -107,4 +126,36 @@ export const toTemplateVersion = (row: DbRow): TemplateVersion => ({
   hash: text(row, 'hash'),
   name: text(row, 'name'),
   source: text(row, 'source'),
+});
+
+export const toConsentChange = (row: DbRow): ConsentChange => ({
+  customerId: text(row, 'customer_id'),
+  channel: ChannelSchema.parse(row.channel),
+  status: row.status === 'unsubscribed' ? 'unsubscribed' : 'subscribed',
+  source: text(row, 'source'),
+  reason: textOrNull(row, 'reason'),
+  by: textOrNull(row, 'changed_by'),
+  changedAt: iso(row, 'changed_at'),
+});
+
+export const toSuppression = (row: DbRow): Suppression => {
+  const reason = SUPPRESSION_REASONS.find((r) => r === row.reason);
+  if (!reason) throw new Error(`store: suppression of ${String(row.address)} has unknown reason ${JSON.stringify(row.reason)}`);
+  return {
+    channel: ChannelSchema.parse(row.channel),
+    address: text(row, 'address'),
+    reason,
+    detail: textOrNull(row, 'detail'),
+    createdAt: iso(row, 'created_at'),
+  };
+};
+
+export const toPushSubscription = (row: DbRow): PushSubscriptionRecord => ({
+  endpoint: text(row, 'endpoint'),
+  customerId: text(row, 'customer_id'),
+  p256dh: text(row, 'p256dh'),
+  auth: text(row, 'auth'),
+  userAgent: textOrNull(row, 'user_agent'),
+  createdAt: iso(row, 'created_at'),
+  lastSuccessAt: isoOrNull(row, 'last_success_at'),
 });

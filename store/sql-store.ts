@@ -1,10 +1,10 @@
 // The one Store implementation: plain SQL that runs unchanged on PostgreSQL and PGlite.
+import type { Channel } from '../dsl/schema';
 import type { Db } from './db';
-import { toContact, toEntry, toEvent, toMessage, toTemplateVersion, type DbRow } from './rows';
-import type { Contact, JourneyEntry, LoggedEvent, LoggedEventInput, MessageRow, Store, TemplateVersion } from './types';
-
-/** jsonb parameters go as JSON text (`$n::jsonb`): pg would turn a JS array into a Postgres array. */
-const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+import { toContact, toEntry, toEvent, toTemplateVersion, type DbRow } from './rows';
+import { SqlAudience } from './sql-audience';
+import { json, SqlMessageLog } from './sql-messages';
+import type { Contact, JourneyEntry, LoggedEvent, LoggedEventInput, Store, TemplateVersion } from './types';
 
 /** The `email` trait as the column keeps it: trimmed, lower-case, null when empty or not a string. */
 export function emailColumn(value: unknown): string | null {
@@ -17,16 +17,15 @@ export function phoneColumn(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-const MESSAGE_COLUMNS = [
-  'message_key', 'workflow_id', 'run_id', 'journey_id', 'journey_version', 'step_id',
-  'customer_id', 'channel', 'template', 'template_version', 'address',
-] as const;
-
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
+  private readonly messages: SqlMessageLog;
+  private readonly audience: SqlAudience;
 
   constructor(private readonly db: Db) {
     this.kind = db.kind;
+    this.messages = new SqlMessageLog(db);
+    this.audience = new SqlAudience(db);
   }
 
   async upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string }): Promise<Contact> {
@@ -93,70 +92,30 @@ export class SqlStore implements Store {
     );
   }
 
-  async claimMessage(row: Parameters<Store['claimMessage']>[0]): Promise<{ claimed: boolean; row: MessageRow }> {
-    const values = [row.messageKey, row.workflowId, row.runId, row.journeyId, row.journeyVersion, row.stepId,
-      row.customerId, row.channel, row.template, row.templateVersion, row.address];
-    const inserted = await this.db.query<DbRow>(
-      `insert into messages (${MESSAGE_COLUMNS.join(', ')}, status)
-       values (${MESSAGE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}, 'dispatching')
-       on conflict (message_key) do nothing
-       returning *`,
-      values,
-    );
-    if (inserted[0]) return { claimed: true, row: toMessage(inserted[0]) };
-    return { claimed: false, row: await this.requireMessage(row.messageKey) };
-  }
+  // The message log and the audience (consent, suppressions, push) live in their own files.
+  claimMessage(row: Parameters<Store['claimMessage']>[0]) { return this.messages.claim(row); }
+  markMessageDispatching(key: string, at: Parameters<Store['markMessageDispatching']>[1]) { return this.messages.markDispatching(key, at); }
+  markMessageRetrying(key: string, detail: string) { return this.messages.markRetrying(key, detail); }
+  retakeMessage(key: string) { return this.messages.retake(key); }
+  finishMessage(key: string, outcome: Parameters<Store['finishMessage']>[1]) { return this.messages.finish(key, outcome); }
+  getMessage(key: string) { return this.messages.get(key); }
+  listMessages(filter: Parameters<Store['listMessages']>[0]) { return this.messages.list(filter); }
+  countSent(filter: Parameters<Store['countSent']>[0]) { return this.messages.countSent(filter); }
+  findSentTwin(filter: Parameters<Store['findSentTwin']>[0]) { return this.messages.findSentTwin(filter); }
+  recordDelivery(input: Parameters<Store['recordDelivery']>[0]) { return this.messages.recordDelivery(input); }
+  getMessageByProviderId(channel: Channel, providerId: string) { return this.messages.byProviderId(channel, providerId); }
 
-  async markMessageRetrying(messageKey: string, detail: string): Promise<void> {
-    // Never undo a final outcome: a late, stale attempt must not reopen a `done` row.
-    const rows = await this.db.query<DbRow>(
-      `update messages set status = 'retrying', detail = $2, updated_at = now()
-       where message_key = $1 and status <> 'done' returning message_key`,
-      [messageKey, detail],
-    );
-    if (!rows[0]) await this.requireMessage(messageKey);
-  }
-
-  async retakeMessage(messageKey: string): Promise<MessageRow> {
-    const rows = await this.db.query<DbRow>(
-      `update messages set status = 'dispatching', attempts = attempts + 1, updated_at = now()
-       where message_key = $1 and status = 'retrying' returning *`,
-      [messageKey],
-    );
-    if (rows[0]) return toMessage(rows[0]);
-    const current = await this.requireMessage(messageKey);
-    throw new Error(`store: message ${messageKey} cannot be re-taken: its status is ${current.status}, not retrying`);
-  }
-
-  async finishMessage(messageKey: string, outcome: Parameters<Store['finishMessage']>[1]): Promise<MessageRow> {
-    const rows = await this.db.query<DbRow>(
-      `update messages set status = 'done', reason = $2, detail = $3, provider_id = $4, content = $5::jsonb,
-         address = coalesce($6, address), channel = coalesce($7, channel), updated_at = now()
-       where message_key = $1 returning *`,
-      [messageKey, outcome.reason, outcome.detail ?? null, outcome.providerId ?? null, json(outcome.content ?? null),
-        outcome.address ?? null, outcome.channel ?? null],
-    );
-    return toMessage(one(rows, `message ${messageKey}`));
-  }
-
-  async getMessage(messageKey: string): Promise<MessageRow | null> {
-    const rows = await this.db.query<DbRow>('select * from messages where message_key = $1', [messageKey]);
-    return rows[0] ? toMessage(rows[0]) : null;
-  }
-
-  async listMessages(filter: { customerId?: string; workflowId?: string; limit?: number }): Promise<MessageRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.customerId !== undefined) where.push(`customer_id = $${params.push(filter.customerId)}`);
-    if (filter.workflowId !== undefined) where.push(`workflow_id = $${params.push(filter.workflowId)}`);
-    const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000);
-    const rows = await this.db.query<DbRow>(
-      `select * from messages ${where.length ? `where ${where.join(' and ')}` : ''}
-       order by created_at desc, message_key desc limit $${params.push(limit)}`,
-      params,
-    );
-    return rows.map(toMessage);
-  }
+  setConsent(change: Parameters<Store['setConsent']>[0]) { return this.audience.setConsent(change); }
+  getConsent(customerId: string) { return this.audience.getConsent(customerId); }
+  consentHistory(customerId: string) { return this.audience.consentHistory(customerId); }
+  addSuppression(input: Parameters<Store['addSuppression']>[0]) { return this.audience.addSuppression(input); }
+  removeSuppression(channel: Channel, address: string) { return this.audience.removeSuppression(channel, address); }
+  getSuppression(channel: Channel, address: string) { return this.audience.getSuppression(channel, address); }
+  findContactsByPhone(phone: string) { return this.audience.findContactsByPhone(phone); }
+  savePushSubscription(input: Parameters<Store['savePushSubscription']>[0]) { return this.audience.savePushSubscription(input); }
+  listPushSubscriptions(customerId: string) { return this.audience.listPushSubscriptions(customerId); }
+  deletePushSubscription(endpoint: string) { return this.audience.deletePushSubscription(endpoint); }
+  markPushSubscriptionUsed(endpoint: string, at: string) { return this.audience.markPushSubscriptionUsed(endpoint, at); }
 
   async saveTemplateVersion(version: TemplateVersion): Promise<void> {
     // The hash is the content's: a second save of the same hash is the same template.
@@ -177,12 +136,6 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.db.close();
-  }
-
-  private async requireMessage(messageKey: string): Promise<MessageRow> {
-    const found = await this.getMessage(messageKey);
-    if (!found) throw new Error(`store: no message with key ${messageKey}; it must be claimed (claimMessage) first`);
-    return found;
   }
 }
 

@@ -41,7 +41,53 @@ export interface JourneyEntry {
   enteredAt: string;
 }
 
-export type MessageStatus = 'dispatching' | 'retrying' | 'done';
+/**
+ * `deciding`: claimed, consent/caps/quiet hours/render in progress, nothing handed to a provider
+ * (safe to redo); `dispatching`: handed to the provider, answer not yet recorded (in doubt if
+ * found again); `retrying`: the provider refused for now, safe to try again; `done`: final.
+ */
+export type MessageStatus = 'deciding' | 'dispatching' | 'retrying' | 'done';
+
+/** Marketing messages need consent and obey caps and quiet hours; transactional ones (receipts) do not. */
+export type MessageCategory = 'marketing' | 'transactional';
+
+export type ConsentStatus = 'subscribed' | 'unsubscribed';
+
+/** One change of a customer's consent for a channel (the current one is the latest). */
+export interface ConsentChange {
+  customerId: string;
+  channel: Channel;
+  status: ConsentStatus;
+  /** Where it came from: `api`, `unsubscribe_link`, `list_unsubscribe`, `sms_keyword`, `support`, ... */
+  source: string;
+  reason: string | null;
+  /** Who did it, when a person did (support actions); null otherwise. */
+  by: string | null;
+  changedAt: string;
+}
+
+export type SuppressionReason = 'hard_bounce' | 'complaint' | 'sms_stop' | 'invalid_address' | 'manual';
+
+/** An address nobody may message on a channel, whichever customer it belongs to. */
+export interface Suppression {
+  channel: Channel;
+  /** Normalised: email lower-case, phone as given in E.164, push endpoint URL. */
+  address: string;
+  reason: SuppressionReason;
+  detail: string | null;
+  createdAt: string;
+}
+
+export interface PushSubscriptionRecord {
+  endpoint: string;
+  customerId: string;
+  /** Browser keys from PushSubscription.toJSON().keys (base64url). */
+  p256dh: string;
+  auth: string;
+  userAgent: string | null;
+  createdAt: string;
+  lastSuccessAt: string | null;
+}
 
 export interface MessageRow {
   messageKey: string;
@@ -54,6 +100,10 @@ export interface MessageRow {
   channel: Channel;
   template: string;
   templateVersion: string;
+  /** @default 'marketing' */
+  category: MessageCategory;
+  /** Id of the event that started the run: with customer, step and template it spots a duplicate send. */
+  triggerId: string | null;
   status: MessageStatus;
   /** Final reason once status is `done`; null while dispatching. */
   reason: ReasonCode | null;
@@ -63,6 +113,15 @@ export interface MessageRow {
   /** The exact content sent (subject/html/text for email), for support staff. */
   content: Record<string, unknown> | null;
   attempts: number;
+  /** Delivery status reported later by the provider (Twilio callbacks: delivered, undelivered, failed...). */
+  deliveryStatus: string | null;
+  /** The provider's words with the delivery status (e.g. Twilio's error code), when any. */
+  deliveryDetail: string | null;
+  deliveryUpdatedAt: string | null;
+  /** When the provider accepted it (reason `sent`): frequency caps count by this. */
+  sentAt: string | null;
+  /** With a `deferred:*` reason: when the workflow decides again (a new key). */
+  retryAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -93,11 +152,20 @@ export interface Store {
    * already claimed (the caller decides from its status), else the new `dispatching` row.
    */
   claimMessage(
-    row: Omit<MessageRow, 'status' | 'reason' | 'detail' | 'providerId' | 'content' | 'attempts' | 'createdAt' | 'updatedAt'>,
+    row: Omit<
+      MessageRow,
+      'status' | 'reason' | 'detail' | 'providerId' | 'content' | 'attempts' | 'createdAt' | 'updatedAt' | 'category' | 'triggerId' | 'deliveryStatus' | 'deliveryDetail' | 'deliveryUpdatedAt' | 'sentAt' | 'retryAt'
+    > & { category?: MessageCategory; triggerId?: string | null },
   ): Promise<{ claimed: boolean; row: MessageRow }>;
+  /**
+   * The decision is made: the message is being handed to the provider now (status `dispatching`).
+   * Throws unless the row is `deciding` (and, when `attempt` is given, still at that attempt: a
+   * stale concurrent attempt of the same key must not dispatch too).
+   */
+  markMessageDispatching(messageKey: string, at: { channel: Channel; address: string; attempt?: number }): Promise<void>;
   /** A provider attempt failed in a way that is safe to retry. */
   markMessageRetrying(messageKey: string, detail: string): Promise<void>;
-  /** Re-take a `retrying` row for another attempt (status back to dispatching, attempts+1). */
+  /** Re-take a `retrying` or `deciding` row for another attempt (status back to deciding, attempts+1). */
   retakeMessage(messageKey: string): Promise<MessageRow>;
   /**
    * Final outcome of a send decision. `address` and `channel` replace the claimed ones when
@@ -112,10 +180,45 @@ export interface Store {
       content?: Record<string, unknown> | null;
       address?: string | null;
       channel?: Channel;
+      /** When the decision was made (the activity's clock): becomes `sentAt` for `sent`. @default the database's now() */
+      at?: string;
+      /** With a `deferred:*` reason: when to decide again (ISO). */
+      retryAt?: string | null;
     },
   ): Promise<MessageRow>;
   getMessage(messageKey: string): Promise<MessageRow | null>;
   listMessages(filter: { customerId?: string; workflowId?: string; limit?: number }): Promise<MessageRow[]>;
+
+  /** Sends that count towards a frequency cap: `sent` messages of this customer, channel and category since `since`. */
+  countSent(filter: { customerId: string; channel: Channel; category: MessageCategory; since: string }): Promise<number>;
+  /**
+   * A `sent` message of another key for the same customer, step, template and trigger event (a run
+   * repeated). `excludeRunId` leaves out the asking run's own sends, so a step visited again by a
+   * `goto` loop or a deferred attempt is not its own twin.
+   */
+  findSentTwin(filter: { customerId: string; journeyId: string; stepId: string; template: string; triggerId: string; excludeKey: string; excludeRunId?: string }): Promise<MessageRow | null>;
+  /** Provider delivery report for a message found by its provider id; null when no message has that id. */
+  recordDelivery(input: { channel: Channel; providerId: string; status: string; detail?: string | null; at: string }): Promise<MessageRow | null>;
+  getMessageByProviderId(channel: Channel, providerId: string): Promise<MessageRow | null>;
+
+  /** Record a consent change (history kept) and return it. */
+  setConsent(change: Omit<ConsentChange, 'changedAt'> & { at: string }): Promise<ConsentChange>;
+  /** Latest change per channel; a channel never changed is absent (marketing consent is then assumed: opt-out model). */
+  getConsent(customerId: string): Promise<Partial<Record<Channel, ConsentChange>>>;
+  consentHistory(customerId: string): Promise<ConsentChange[]>;
+
+  /** Suppress an address on a channel (idempotent; a second call updates reason and detail). */
+  addSuppression(input: Omit<Suppression, 'createdAt'> & { at: string }): Promise<void>;
+  removeSuppression(channel: Channel, address: string): Promise<boolean>;
+  getSuppression(channel: Channel, address: string): Promise<Suppression | null>;
+  /** Contacts whose phone column equals `phone` (inbound SMS keywords). */
+  findContactsByPhone(phone: string): Promise<Contact[]>;
+
+  /** Store or refresh a browser push subscription (keyed by endpoint; moves to this customer). */
+  savePushSubscription(input: { customerId: string; endpoint: string; p256dh: string; auth: string; userAgent?: string | null; at: string }): Promise<PushSubscriptionRecord>;
+  listPushSubscriptions(customerId: string): Promise<PushSubscriptionRecord[]>;
+  deletePushSubscription(endpoint: string): Promise<boolean>;
+  markPushSubscriptionUsed(endpoint: string, at: string): Promise<void>;
 
   saveTemplateVersion(version: TemplateVersion): Promise<void>;
   getTemplateVersion(hash: string): Promise<TemplateVersion | null>;

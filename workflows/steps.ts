@@ -71,6 +71,8 @@ async function runSend(ctx: RunContext, node: NodeOf<'send'>): Promise<StepResul
       customerId: ctx.input.customerId,
       channel: send.channel,
       ...(send.fallback === undefined ? {} : { fallback: send.fallback }),
+      ...(send.category === undefined ? {} : { category: send.category }),
+      ...(ctx.input.snapshot.journey.quiet_hours === undefined ? {} : { quietHours: ctx.input.snapshot.journey.quiet_hours }),
       template: send.template,
       templateVersion: ctx.input.snapshot.templates[send.template] ?? '',
       trigger: ctx.state.trigger,

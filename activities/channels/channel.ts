@@ -1,9 +1,10 @@
-// What one delivery channel does for a send: decide, render, call its provider, and say
-// whether the outcome is final or worth another attempt.
+// What one delivery channel does for a send. The decision path (send-message.ts) asks it for
+// the customer's addresses, checks consent, suppression, caps and quiet hours, asks it to
+// render, marks the message `dispatching`, and only then lets it call its provider.
 import type { Channel } from '../../dsl/schema';
 import type { ReasonCode } from '../../core/reasons';
 import type { RenderContext, Renderer } from '../../render/renderer';
-import type { Contact } from '../../store/types';
+import type { Contact, Store } from '../../store/types';
 import type { SendRequest } from '../contract';
 
 export interface ChannelInput {
@@ -12,6 +13,7 @@ export interface ChannelInput {
   contact: Contact | null;
   context: RenderContext;
   renderer: Renderer;
+  store: Store;
 }
 
 export type ChannelResult =
@@ -36,5 +38,22 @@ export type ChannelResult =
 
 export interface ChannelSender {
   readonly channel: Channel;
-  send(input: ChannelInput): Promise<ChannelResult>;
+  /** False when the channel has no provider configured: the send ends as failed:channel_not_configured, with `notConfiguredDetail`. */
+  readonly configured: boolean;
+  /** Says which settings to add, e.g. "SMS is not configured: set TWILIO_ACCOUNT_SID, ...". */
+  readonly notConfiguredDetail: string;
+  /**
+   * Where this customer can be reached on this channel: the email column, the phone column,
+   * or every push subscription endpoint. Empty → skipped:no_address. Suppression is checked
+   * by the caller against these, normalised as the suppression list keeps them.
+   */
+  addresses(input: ChannelInput): Promise<string[]>;
+  /** Render the message for this channel (throws TemplateVersionMissingError / render errors). */
+  render(input: ChannelInput): Promise<Record<string, unknown>>;
+  /**
+   * Hand the rendered message to the provider for `addresses` (the unsuppressed ones). Called
+   * after the message was marked `dispatching`; must not throw for provider answers: map them
+   * to a final reason or a retry.
+   */
+  deliver(input: ChannelInput, content: Record<string, unknown>, addresses: string[]): Promise<ChannelResult>;
 }

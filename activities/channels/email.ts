@@ -1,9 +1,9 @@
 // The email channel: the customer's email column, the rendered template, one SMTP send with a
-// Message-ID derived from the message key, so a receiving server can spot any duplicate.
+// Message-ID derived from the message key (so a receiving server can spot any duplicate), and
+// RFC 8058 one-click unsubscribe headers on marketing email.
 import { createHash } from 'node:crypto';
-import { TemplateVersionMissingError } from '../../render/renderer';
 import type { ActivityDeps } from '../contract';
-import type { ChannelResult, ChannelSender } from './channel';
+import type { ChannelInput, ChannelResult, ChannelSender } from './channel';
 import { classifySmtpError } from './smtp-errors';
 
 /** `<sha256(messageKey)[:32]@touchpoint>`: the same for every attempt of one send. */
@@ -18,40 +18,65 @@ export function isPlausibleEmail(address: string): boolean {
   return address.length <= 254 && ADDRESS.test(address);
 }
 
+interface EmailContent {
+  subject: string;
+  html: string | null;
+  text: string;
+}
+
+/** The rendered parts back from the decision path's generic content record. */
+function emailContent(content: Record<string, unknown>): EmailContent {
+  const { subject, html, text } = content;
+  if (typeof subject !== 'string' || typeof text !== 'string' || (html !== null && typeof html !== 'string')) {
+    throw new Error('email: rendered content lacks subject/text (render() and deliver() disagree)');
+  }
+  return { subject, html, text };
+}
+
+/** RFC 2369 + RFC 8058 headers: mail clients show "Unsubscribe" and POST to the link in one click. */
+export function listUnsubscribeHeaders(input: ChannelInput): Record<string, string> {
+  const url = input.context.links?.unsubscribe;
+  if ((input.request.category ?? 'marketing') !== 'marketing' || !url) return {};
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
 export function createEmailChannel(email: ActivityDeps['email']): ChannelSender {
   return {
     channel: 'email',
-    async send({ request, contact, context, renderer }): Promise<ChannelResult> {
-      const address = contact?.email ?? null;
-      if (!address) {
-        return { kind: 'final', reason: 'skipped:no_address', detail: `Customer ${request.customerId} has no email address (traits.email is empty or missing); nothing was sent.` };
-      }
-      if (!email) {
-        return { kind: 'final', reason: 'failed:channel_not_configured', address, detail: 'Email is not configured: set SMTP_URL (and EMAIL_FROM) for the worker.' };
+    configured: email !== null,
+    notConfiguredDetail: 'Email is not configured: set SMTP_URL (and EMAIL_FROM) for the worker.',
+
+    async addresses({ contact }) {
+      return contact?.email ? [contact.email] : [];
+    },
+
+    async render({ request, context, renderer }) {
+      const rendered = (await renderer.load({ name: request.template, hash: request.templateVersion })).email(context);
+      return { subject: rendered.subject, html: rendered.html, text: rendered.text };
+    },
+
+    async deliver(input, rendered, addresses): Promise<ChannelResult> {
+      const { request, store } = input;
+      const address = addresses[0];
+      if (!email || address === undefined) {
+        return { kind: 'final', reason: 'failed:channel_not_configured', detail: 'Email is not configured: set SMTP_URL (and EMAIL_FROM) for the worker.' };
       }
       if (!isPlausibleEmail(address)) {
         return { kind: 'final', reason: 'failed:invalid_address', address, detail: `"${address}" (traits.email of customer ${request.customerId}) is not a valid email address; correct the trait.` };
       }
-
-      let rendered;
-      try {
-        rendered = (await renderer.load({ name: request.template, hash: request.templateVersion })).email(context);
-      } catch (error) {
-        const missing = error instanceof TemplateVersionMissingError;
-        return { kind: 'retry', type: missing ? 'TemplateVersionMissing' : 'TemplateRenderFailed', nonRetryable: !missing, detail: message(error) };
-      }
-
+      const { subject, html, text } = emailContent(rendered);
       const messageId = stableMessageId(request.messageKey);
-      const content = { to: address, subject: rendered.subject, html: rendered.html, text: rendered.text };
+      const listHeaders = listUnsubscribeHeaders(input);
+      const content = { to: address, subject, html, text, ...(listHeaders['List-Unsubscribe'] ? { listUnsubscribe: listHeaders['List-Unsubscribe'] } : {}) };
       try {
         const info: unknown = await email.transport.sendMail({
           from: email.from,
           to: { name: '', address },
-          subject: rendered.subject,
-          ...(rendered.html !== null ? { html: rendered.html } : {}),
-          text: rendered.text,
+          subject,
+          ...(html !== null ? { html } : {}),
+          text,
           messageId,
-          headers: { 'X-Touchpoint-Message-Key': request.messageKey },
+          headers: { 'X-Touchpoint-Message-Key': request.messageKey, ...listHeaders },
         });
         const providerId = stringField(info, 'messageId') ?? messageId;
         const response = stringField(info, 'response');
@@ -59,7 +84,9 @@ export function createEmailChannel(email: ActivityDeps['email']): ChannelSender 
       } catch (error) {
         const failure = classifySmtpError(error);
         if (failure.kind === 'invalid_address') {
-          return { kind: 'final', reason: 'failed:invalid_address', address, detail: `The SMTP server refused the recipient ${address}: ${failure.detail}` };
+          // A permanent refusal of the recipient is a hard bounce: no journey may mail it again.
+          await store.addSuppression({ channel: 'email', address, reason: 'hard_bounce', detail: failure.detail, at: new Date().toISOString() });
+          return { kind: 'final', reason: 'failed:invalid_address', address, detail: `The SMTP server refused the recipient ${address}: ${failure.detail}. The address is now suppressed.` };
         }
         if (failure.kind === 'rejected') {
           return { kind: 'final', reason: 'failed:provider', address, detail: `The SMTP server refused the message for good: ${failure.detail}` };
@@ -74,5 +101,3 @@ function stringField(value: unknown, name: string): string | undefined {
   const found: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, name) : undefined;
   return typeof found === 'string' && found !== '' ? found : undefined;
 }
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));

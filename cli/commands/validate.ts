@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/env';
 import { loadJourneys } from '../../dsl/load';
 import { formatProblem } from '../../dsl/problems';
+import { formatNote } from '../../dsl/sample-checks';
 import { commandUsage } from '../usage';
 import { EXIT, type CliIo } from '../io';
 
@@ -29,6 +30,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   const paths = parsed.positionals.length > 0 ? parsed.positionals : [config.journeysDir];
   const templatesDir = parsed.values.templates ?? config.templatesDir;
   const result = await loadJourneys({ paths, templatesDir, cwd: io.cwd });
+  // Notes (SMS lengths) are information, on stdout, whether or not there are problems.
+  for (const note of result.notes) io.out(formatNote(note));
 
   if (result.problems.length > 0) {
     for (const problem of result.problems) io.err(formatProblem(problem));

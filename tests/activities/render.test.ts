@@ -35,9 +35,10 @@ describe('template rendering', () => {
       subject: 'Thanks Ann & <b>Bo</b>',
       html: '<p>Thanks Ann &amp; &lt;b&gt;Bo&lt;/b&gt; for 12.50</p>',
       text: 'Thanks Ann & <b>Bo</b> for 12.50',
+      locale: null,
     });
-    expect(template.sms(context)).toEqual({ text: 'Ann & <b>Bo</b>: post-purchase c-1' });
-    expect(template.push(context)).toEqual({ title: 'Hi Ann & <b>Bo</b>', body: 'a b', url: null, icon: null });
+    expect(template.sms(context)).toEqual({ text: 'Ann & <b>Bo</b>: post-purchase c-1', locale: null });
+    expect(template.push(context)).toEqual({ title: 'Hi Ann & <b>Bo</b>', body: 'a b', url: null, icon: null, locale: null });
   });
 
   test('a channel whose parts are missing names the template, the part and the file to fix', () => {
@@ -54,7 +55,7 @@ describe('template rendering', () => {
         return hash === 'h1' ? version('{{!-- email.subject --}}\nS\n{{!-- email.text --}}\nT') : null;
       },
     });
-    expect((await renderer.load({ name: 'thanks', hash: 'h1' })).email(context)).toEqual({ subject: 'S', html: null, text: 'T' });
+    expect((await renderer.load({ name: 'thanks', hash: 'h1' })).email(context)).toEqual({ subject: 'S', html: null, text: 'T', locale: null });
     await renderer.load({ name: 'thanks', hash: 'h1' });
     expect(reads).toBe(1);
     await expect(renderer.load({ name: 'welcome', hash: 'abc123' })).rejects.toThrow(

@@ -6,6 +6,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../../activities';
 import type { SendRequest } from '../../activities/contract';
+import { verifyUnsubscribeToken } from '../../consent/tokens';
+import { rawHeader } from '../decision/support/mail-server';
 import type { Store } from '../../store/types';
 import { createTestStore, type TestStore } from '../support/db';
 import { freePort } from '../support/ports';
@@ -157,15 +159,49 @@ describe('sendMessage over SMTP', () => {
     expect(mail?.html).toBe(false);
   });
 
-  test('a row left dispatching by a crashed attempt ends as failed:provider without sending', async () => {
+  test('a row left dispatching by a crashed attempt ends as unknown:provider_outcome without sending', async () => {
     const customerId = await customer({ email: 'crash@example.com' });
     const req = request(customerId);
     await store.claimMessage({ ...req, address: null });
+    await store.markMessageDispatching(req.messageKey, { channel: 'email', address: 'crash@example.com' });
     const outcome = await activitiesFor(mailbox.port).sendMessage(req);
-    expect(outcome).toMatchObject({ reason: 'failed:provider', channel: 'email', detail: expect.stringContaining('whether it reached the customer is unknown') });
+    expect(outcome).toMatchObject({ reason: 'unknown:provider_outcome', channel: 'email', detail: expect.stringContaining('whether it reached the customer is unknown') });
     expect(outcome.detail).toContain(`Message-ID <${sha(req.messageKey).slice(0, 32)}@touchpoint>`);
     expect(received('crash@example.com')).toHaveLength(0);
     expect(await activitiesFor(mailbox.port).sendMessage(req)).toEqual(outcome);
+  });
+
+  test('a row left deciding by a crashed attempt (nothing handed to the server) is decided again and sent once', async () => {
+    const customerId = await customer({ email: 'undecided@example.com' });
+    const req = request(customerId);
+    await store.claimMessage({ ...req, address: null });
+    expect(await activitiesFor(mailbox.port).sendMessage(req)).toMatchObject({ reason: 'sent' });
+    expect(await store.getMessage(req.messageKey)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(received('undecided@example.com')).toHaveLength(1);
+  });
+
+  test('marketing email carries a signed one-click List-Unsubscribe link the template can show; transactional email has none', async () => {
+    const links = { publicUrl: 'https://touchpoint.example/', secret: 'x'.repeat(40) };
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true });
+    transports.push(transport);
+    const activities = createActivities({ store, email: { transport, from: 'hello@touchpoint.test' }, defaultTimezone: 'UTC', links });
+    const source = '{{!-- email.subject --}}\nNews\n{{!-- email.text --}}\nStop these: {{links.unsubscribe}}';
+    await store.saveTemplateVersion({ hash: sha(source), name: 'news', source });
+    const customerId = await customer({ email: 'links@example.com' });
+    const marketing = request(customerId, { template: 'news', templateVersion: sha(source) });
+    await activities.sendMessage(marketing);
+    await activities.sendMessage(request(customerId, { template: 'news', templateVersion: sha(source), messageKey: `${customerId}/receipt`, category: 'transactional' }));
+
+    const [news, receipt] = received('links@example.com');
+    const url = /^<(https:\/\/touchpoint\.example\/u\/[\w.-]+)>$/.exec(rawHeader(news, 'List-Unsubscribe') ?? '')?.[1];
+    expect(url).toBeDefined();
+    expect(rawHeader(news, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(news?.text?.trim()).toBe(`Stop these: ${url}`);
+    const token = url?.split('/u/')[1] ?? '';
+    expect(verifyUnsubscribeToken(links.secret, token)).toMatchObject({ customerId, channel: 'email', messageKey: marketing.messageKey });
+    expect(receipt?.subject).toBe('News');
+    expect(rawHeader(receipt, 'List-Unsubscribe')).toBeNull();
+    expect(rawHeader(receipt, 'List-Unsubscribe-Post')).toBeNull();
   });
 
   test('with the SMTP server down it throws a retryable failure and keeps the row retrying; once up, exactly one email goes', async () => {
@@ -187,11 +223,12 @@ describe('sendMessage over SMTP', () => {
     }
   });
 
-  test('a recipient the SMTP server rejects with 550 ends as failed:invalid_address', async () => {
+  test('a recipient the SMTP server rejects with 550 ends as failed:invalid_address and is suppressed as a hard bounce', async () => {
     const customerId = await customer({ email: 'rejected@example.com' });
     const outcome = await activitiesFor(mailbox.port).sendMessage(request(customerId));
     expect(outcome).toMatchObject({ reason: 'failed:invalid_address', channel: 'email', detail: expect.stringContaining('550') });
     expect(received('rejected@example.com')).toHaveLength(0);
+    expect(await store.getSuppression('email', 'rejected@example.com')).toMatchObject({ reason: 'hard_bounce', detail: expect.stringContaining('550') });
   });
 
   test('a malformed address ends as failed:invalid_address without talking to the server', async () => {

@@ -21,10 +21,13 @@ describe('touchpoint CLI', () => {
     expect((await readFile(join(root, 'cli/main.ts'), 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 
-  test('validate with no arguments checks JOURNEYS_DIR and exits 0 listing every journey version', async () => {
+  test('validate with no arguments checks JOURNEYS_DIR and exits 0 listing every journey version, after each SMS part\'s length', async () => {
     const result = await touchpoint(['validate']);
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(result.out).toMatch(/^✓ 3 journeys valid: onboarding \(v[0-9a-f]{16}\), post-purchase \(v[0-9a-f]{16}\), win-back \(v[0-9a-f]{16}\)$/);
+    const [sms, valid, ...rest] = result.out.split('\n');
+    expect(sms).toBe('templates/order-thanks.hbs: sms.text: 1 segment (GSM-7, 122 chars, 123 septets) with the sample of journey "post-purchase"');
+    expect(valid).toMatch(/^✓ 3 journeys valid: onboarding \(v[0-9a-f]{16}\), post-purchase \(v[0-9a-f]{16}\), win-back \(v[0-9a-f]{16}\)$/);
+    expect(rest).toEqual([]);
   });
 
   test('validate prints every problem as file:line:col on stderr and exits 1', async () => {
@@ -64,7 +67,7 @@ describe('touchpoint CLI', () => {
     for (const argv of [['--help'], ['help'], ['-h']]) {
       const result = await touchpoint(argv);
       expect(result.code).toBe(0);
-      for (const command of ['validate', 'schema', 'start', 'help']) expect(result.out).toContain(`touchpoint ${command}`);
+      for (const command of ['validate', 'preview', 'schema', 'start', 'help']) expect(result.out).toContain(`touchpoint ${command}`);
     }
     const one = await touchpoint(['validate', '--help']);
     expect(one).toMatchObject({ code: 0, err: '' });

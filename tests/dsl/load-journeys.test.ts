@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { loadJourneys } from '../../dsl/load';
 import { formatProblem } from '../../dsl/problems';
+import { decodeBundle, encodeBundle } from '../../render/bundle';
 import { EMAIL_TEMPLATE, HEAD, makeWorkspace, type Workspace } from './support/workspace';
 
 const send = (template: string, extra = '') => HEAD + `  - id: hello\n    send:\n      channel: email\n      template: ${template}\n${extra}`;
@@ -16,15 +17,17 @@ describe('loadJourneys', () => {
   });
   afterEach(() => ws.remove());
 
-  test('a valid journey becomes a snapshot pinned to its template versions', async () => {
+  test('a valid journey becomes a snapshot pinned to its template versions (the hash of the template bundle)', async () => {
     await ws.write('journeys/demo.yaml', send('welcome'));
     const result = await load();
-    const hash = createHash('sha256').update(EMAIL_TEMPLATE).digest('hex');
+    const source = encodeBundle({ variants: { '': EMAIL_TEMPLATE }, partials: {}, layouts: {}, styles: {} });
+    const hash = createHash('sha256').update(source).digest('hex');
     expect(result.problems).toEqual([]);
     expect(result.journeys).toHaveLength(1);
     expect(result.journeys[0]).toMatchObject({ source: 'journeys/demo.yaml', templates: { welcome: hash }, journey: { id: 'demo' } });
     expect(result.journeys[0]?.version).toMatch(/^[0-9a-f]{16}$/);
-    expect(result.templates).toEqual([{ hash, name: 'welcome', source: EMAIL_TEMPLATE }]);
+    expect(result.templates).toEqual([{ hash, name: 'welcome', source }]);
+    expect(decodeBundle(source).variants['']).toBe(EMAIL_TEMPLATE);
   });
 
   test('the version changes when a template changes, and not otherwise', async () => {
@@ -97,7 +100,7 @@ describe('loadJourneys', () => {
         ].join('\n'),
     );
     expect(await problems()).toEqual([
-      'journeys/demo.yaml:7:48: steps[0].send.colour: unknown key "colour"; allowed here: channel, template, fallback',
+      'journeys/demo.yaml:7:48: steps[0].send.colour: unknown key "colour"; allowed here: channel, template, fallback, category',
       'journeys/demo.yaml:9:39: steps[1].send.template: step "tips" uses template "tips", but there is no templates/tips.hbs: create it',
       'journeys/demo.yaml:10:9: steps[2].id: step id "hello" is already used by steps[0]; step ids must be unique in the journey: rename one',
       'journeys/demo.yaml:11:11: steps[2].wait: "0d" is zero; a duration must be longer than 0, e.g. 1d',

@@ -2,11 +2,12 @@
 // their templates render with the journey's sample customer and event.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import Handlebars from 'handlebars';
 import { loadJourneys, type LoadResult } from '../../dsl/load';
+import { sampleContext } from '../../dsl/sample-checks';
 import { STEP_KINDS, stepKind, type JourneySnapshot } from '../../dsl/schema';
 import { allSteps } from '../../dsl/walk';
-import { parseTemplateFile } from '../../render/template-file';
+import { decodeBundle } from '../../render/bundle';
+import { compileTemplate } from '../../render/renderer';
 
 const root = resolve(__dirname, '../..');
 
@@ -61,34 +62,49 @@ describe('sample journeys', () => {
     expect(STEP_KINDS).toContain('goto');
   });
 
-  test('every template in templates/ is used by a sample, and every one renders with the sample data (strict: every field it reads exists)', async () => {
-    const files = (await readdir(join(root, 'templates'))).filter((f) => f.endsWith('.hbs')).map((f) => f.replace(/\.hbs$/, ''));
+  test('every template in templates/ is used by a sample, and every one renders with the sample data through the shared layout', async () => {
+    const files = (await readdir(join(root, 'templates'))).filter((f) => /^[a-z0-9_-]+\.hbs$/.test(f)).map((f) => f.replace(/\.hbs$/, ''));
     const used = result.journeys.flatMap((s) => Object.keys(s.templates));
     expect([...used].sort()).toEqual([...files].sort());
 
     for (const snapshot of result.journeys) {
       const { journey } = snapshot;
-      const traits = journey.sample?.traits ?? {};
-      const context = {
-        customer: { id: 'cust-1' },
-        traits,
-        event: { name: journey.sample?.event?.name ?? '', properties: journey.sample?.event?.properties ?? {} },
-        journey: { id: journey.id, name: journey.name },
-      };
-      for (const name of Object.keys(snapshot.templates)) {
-        const parsed = parseTemplateFile(await readFile(join(root, 'templates', `${name}.hbs`), 'utf8'));
-        expect(parsed.problems).toEqual([]);
-        const subject = Handlebars.compile(parsed.parts['email.subject'] ?? '', { strict: true })(context);
-        const html = Handlebars.compile(parsed.parts['email.html'] ?? '', { strict: true })(context);
-        const text = Handlebars.compile(parsed.parts['email.text'] ?? '', { noEscape: true, strict: true })(context);
-        expect(subject.trim()).not.toBe('');
+      const context = sampleContext(journey);
+      for (const [name, hash] of Object.entries(snapshot.templates)) {
+        const version = result.templates.find((t) => t.hash === hash);
+        if (!version) throw new Error(`no version ${hash} of ${name}`);
+        expect(Object.keys(decodeBundle(version.source).layouts)).toEqual(['base']);
+        const { subject, html, text } = compileTemplate(version).email(context);
+        expect(subject).not.toBe('');
         expect(html).toMatch(/^<!doctype html>/);
-        for (const rendered of [html, text]) {
-          expect(rendered).toContain(`Hi ${String(traits.first_name)},`);
+        expect(html).toContain('<td class="content" style="padding: 20px 40px 28px;');
+        expect(html).toContain(`href="${context.links?.unsubscribe ?? ''}"`);
+        for (const rendered of [html ?? '', text]) {
+          expect(rendered).toContain(`Hi ${String(context.traits.first_name)},`);
           expect(rendered).not.toMatch(/undefined|\{\{|\}\}/);
         }
         if (journey.id === 'post-purchase') expect(`${subject}${text}`).toContain('A-1042');
       }
     }
+  });
+
+  test('the welcome email has an Italian variant with its own footer, and order-thanks formats money and dates', () => {
+    const onboarding = byId('onboarding');
+    const welcome = result.templates.find((t) => t.hash === onboarding.templates.welcome);
+    if (!welcome) throw new Error('welcome did not load');
+    const italian = compileTemplate(welcome).email({ ...sampleContext(onboarding.journey), locale: 'it-IT' });
+    expect(italian).toMatchObject({ locale: 'it', subject: 'Benvenuto in Ferncroft, Ada!' });
+    expect(italian.html).toContain('<html lang="it">');
+    expect(italian.text).toContain("Annulla l'iscrizione: https://touchpoint.example/u/sample-token");
+
+    const postPurchase = byId('post-purchase');
+    const thanks = result.templates.find((t) => t.hash === postPurchase.templates['order-thanks']);
+    if (!thanks) throw new Error('order-thanks did not load');
+    const context = sampleContext(postPurchase.journey);
+    expect(compileTemplate(thanks).email(context).text).toContain('Total: €59.90');
+    expect(compileTemplate(thanks).email({ ...context, locale: 'de', timezone: 'Europe/Berlin' }).text).toContain('placed 15. Januar 2025');
+    expect(result.notes.map((n) => `${n.file}: ${n.path}: ${n.message}`)).toEqual([
+      'templates/order-thanks.hbs: sms.text: 1 segment (GSM-7, 122 chars, 123 septets) with the sample of journey "post-purchase"',
+    ]);
   });
 });

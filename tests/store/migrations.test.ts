@@ -31,6 +31,29 @@ describe('migrations on PostgreSQL', () => {
     }
   });
 
+  test('migration 2 keeps messages logged before it: marketing, their sent time taken from their last update', async () => {
+    const db = openPgDb(database.databaseUrl);
+    try {
+      const first = MIGRATIONS.filter((m) => m.id === 1);
+      expect(await migrate(db, first)).toEqual([1]);
+      await db.query(
+        `insert into messages (message_key, workflow_id, run_id, journey_id, journey_version, step_id, customer_id, channel,
+           template, template_version, status, reason, updated_at)
+         values ('k1', 'wf', 'r', 'j', 'v', 's', 'c1', 'email', 't', 'h', 'done', 'sent', '2024-05-01T10:00:00Z')`,
+      );
+      expect(await migrate(db)).toEqual(MIGRATIONS.filter((m) => m.id > 1).map((m) => m.id));
+    } finally {
+      await db.close();
+    }
+    const store = await openStore({ databaseUrl: database.databaseUrl, dataDir: tmpdir() });
+    try {
+      expect(await store.getMessage('k1')).toMatchObject({ category: 'marketing', triggerId: null, sentAt: '2024-05-01T10:00:00.000Z', status: 'done' });
+      expect(await store.countSent({ customerId: 'c1', channel: 'email', category: 'marketing', since: '2024-04-01T00:00:00Z' })).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a database that cannot be reached fails with a message naming it without the password', async () => {
     const url = new URL(database.databaseUrl);
     url.pathname = '/touchpoint_test_does_not_exist';

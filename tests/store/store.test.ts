@@ -111,19 +111,24 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(await store.lastEntry('other', customerId, '')).toBeNull();
   });
 
-  test('a message goes claimed → retrying → re-taken → done, and a second claim returns the existing row', async () => {
+  test('a message goes deciding → dispatching → retrying → re-taken → done, and a second claim returns the existing row', async () => {
     const key = unique('k');
-    const claim = await store.claimMessage(messageClaim(key));
+    const claim = await store.claimMessage(messageClaim(key, { triggerId: 'm-1' }));
     expect(claim.claimed).toBe(true);
-    expect(claim.row).toMatchObject({ messageKey: key, status: 'dispatching', reason: null, attempts: 1, content: null });
+    expect(claim.row).toMatchObject({
+      messageKey: key, status: 'deciding', reason: null, attempts: 1, content: null, category: 'marketing', triggerId: 'm-1',
+      deliveryStatus: null, deliveryDetail: null, deliveryUpdatedAt: null, sentAt: null, retryAt: null,
+    });
 
     const second = await store.claimMessage(messageClaim(key, { stepId: 'other' }));
     expect(second).toEqual({ claimed: false, row: claim.row });
 
+    await store.markMessageDispatching(key, { channel: 'email', address: 'ada@example.com', attempt: 1 });
+    expect(await store.getMessage(key)).toMatchObject({ status: 'dispatching', address: 'ada@example.com' });
     await store.markMessageRetrying(key, 'SMTP connection refused');
     expect(await store.getMessage(key)).toMatchObject({ status: 'retrying', detail: 'SMTP connection refused' });
     const retaken = await store.retakeMessage(key);
-    expect(retaken).toMatchObject({ status: 'dispatching', attempts: 2 });
+    expect(retaken).toMatchObject({ status: 'deciding', attempts: 2 });
 
     const done = await store.finishMessage(key, {
       reason: 'sent',
@@ -131,8 +136,10 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
       content: { subject: 'Hi', html: '<p>Hi</p>' },
       address: 'ada@example.com',
       channel: 'sms',
+      at: '2024-05-01T10:00:00.000Z',
     });
     expect(done).toMatchObject({
+      sentAt: '2024-05-01T10:00:00.000Z',
       status: 'done',
       reason: 'sent',
       providerId: '<abc@touchpoint>',
@@ -145,10 +152,19 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(await store.getMessage(key)).toEqual(done);
   });
 
-  test('a finished message is never reopened and only a retrying one can be re-taken', async () => {
+  test('a finished message is never reopened and a dispatching one can be neither re-taken nor dispatched again', async () => {
     const key = unique('k');
     await store.claimMessage(messageClaim(key));
+    await store.markMessageDispatching(key, { channel: 'email', address: 'a@example.com' });
     await expect(store.retakeMessage(key)).rejects.toThrow(`message ${key} cannot be re-taken: its status is dispatching`);
+    await expect(store.markMessageDispatching(key, { channel: 'email', address: 'a@example.com' })).rejects.toThrow(
+      `message ${key} cannot be dispatched: its status is dispatching`,
+    );
+    const deferred = unique('k');
+    await store.claimMessage(messageClaim(deferred));
+    expect(await store.finishMessage(deferred, { reason: 'deferred:quiet_hours', retryAt: '2024-05-02T07:00:00Z' })).toMatchObject({
+      retryAt: '2024-05-02T07:00:00.000Z', sentAt: null,
+    });
     await store.finishMessage(key, { reason: 'skipped:no_address', detail: 'no email' });
     await store.markMessageRetrying(key, 'late stale attempt');
     expect(await store.getMessage(key)).toMatchObject({ status: 'done', reason: 'skipped:no_address', detail: 'no email' });

@@ -1,0 +1,139 @@
+// Checks of a journey's templates against its `sample:` customer and event: every value a
+// template reads is in the sample (else validation fails, located in the template), and each
+// SMS part's length in segments, reported as a note (a problem past MAX_SMS_SEGMENTS).
+import { compileTemplate, type RenderContext } from '../render/renderer';
+import { chooseVariant } from '../render/locale';
+import { missingFields, type MissingField } from '../render/sample-fields';
+import { countSmsSegments, describeSmsLength } from '../render/sms-segments';
+import { TEMPLATE_PARTS } from '../render/template-file';
+import type { Problem } from './problems';
+import type { Journey } from './schema';
+import type { LoadedTemplate } from './templates';
+import type { PartialSourceFile, TemplateSourceFile } from './template-source';
+
+/** More parts than this is a problem: carriers reassemble up to about 10, and each part is billed. */
+export const MAX_SMS_SEGMENTS = 10;
+
+/** Something validation tells without failing, e.g. an SMS part's length. */
+export interface TemplateNote {
+  file: string;
+  /** The part, e.g. `sms.text`. */
+  path: string;
+  message: string;
+}
+
+/** `templates/order-thanks.hbs: sms.text: 1 segment (GSM-7, 96 chars) …` */
+export const formatNote = (note: TemplateNote): string => `${note.file}: ${note.path}: ${note.message}`;
+
+/** What templates see for a journey's sample; links.unsubscribe, customer.id, journey.id and event.name are always there. */
+export function sampleContext(journey: Journey): RenderContext {
+  const triggerEvent = 'event' in journey.trigger ? journey.trigger.event : journey.trigger.inactivity.event;
+  return contextFromSample(journey.sample, journey.id, triggerEvent);
+}
+
+/** The render context for sample data (`{ traits, event: { name, properties } }`), as validation and previews use it. */
+export function contextFromSample(sample: Journey['sample'], journeyId: string, eventName: string): RenderContext {
+  return {
+    customer: { id: 'sample-customer' },
+    traits: sample?.traits ?? {},
+    event: { name: sample?.event?.name ?? eventName, properties: sample?.event?.properties ?? {}, timestamp: '2025-01-15T09:30:00.000Z' },
+    journey: { id: journeyId },
+    links: { unsubscribe: 'https://touchpoint.example/u/sample-token' },
+  };
+}
+
+/** The partial or layout `name` as the `locale` variant of a template renders it. */
+export function partialFor(template: LoadedTemplate, name: string, locale: string): PartialSourceFile | undefined {
+  const versions = template.partials.get(name) ?? [];
+  const tag = chooseVariant(versions.map((v) => v.locale), locale || null);
+  return versions.find((v) => v.locale === tag) ?? versions.find((v) => v.locale === '');
+}
+
+const ROOTS = 'traits.<name>, event.properties.<name>, event.name, customer.id, journey.id and links.unsubscribe';
+
+function explain(field: MissingField, journey: Journey, journeyFile: string): string {
+  const owner = `the sample of journey "${journey.id}" (${journeyFile})`;
+  const guard = `or wrap it in {{#if ${field.original}}}…{{/if}} if some customers lack it`;
+  if (field.within) {
+    return `{{${field.original}}} reads ${field.key} of each item of ${field.within}, and no item there in ${owner} has it: add ${field.key} to those items under sample:, ${guard}`;
+  }
+  const [root, second, ...rest] = field.key.split('.');
+  if (root === 'traits' && second) return `{{${field.original}}} reads ${field.key}, which ${owner} lacks: add ${[second, ...rest].join('.')} under sample: → traits:, ${guard}`;
+  if (root === 'event' && second === 'properties' && rest.length > 0) {
+    return `{{${field.original}}} reads ${field.key}, which ${owner} lacks: add ${rest.join('.')} under sample: → event: → properties:, ${guard}`;
+  }
+  if (root && ['customer', 'journey', 'links', 'event'].includes(root)) return `{{${field.original}}} reads ${field.key}, which no message has: templates read ${ROOTS}`;
+  return `{{${field.original}}} reads ${field.key}, which is not message data: templates read ${ROOTS} (did you mean traits.${field.key}?)`;
+}
+
+/** Values the journey's templates read that its sample lacks; none when the journey has no sample. */
+export function sampleProblems(journey: Journey, journeyFile: string, templates: readonly LoadedTemplate[]): Problem[] {
+  if (!journey.sample) return [];
+  const root = sampleContext(journey);
+  const out = new Map<string, Problem>();
+  for (const template of templates) {
+    for (const variant of template.variants) {
+      const asts = (name: string) => partialFor(template, name, variant.locale)?.ast ?? null;
+      for (const part of TEMPLATE_PARTS) {
+        const ast = variant.asts[part];
+        if (!ast) continue;
+        for (const field of missingFields(ast, root, asts)) {
+          const at = locate(template, variant, part, field);
+          const key = `${at.file}:${at.line}:${at.col}`;
+          if (!out.has(key)) out.set(key, { ...at, path: part, code: 'template.sample_missing', message: explain(field, journey, journeyFile) });
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+function locate(template: LoadedTemplate, variant: TemplateSourceFile, part: (typeof TEMPLATE_PARTS)[number], field: MissingField) {
+  if (field.partial !== null) return { file: partialFor(template, field.partial, variant.locale)?.file ?? variant.file, line: field.line, col: field.col };
+  return { file: variant.file, line: (variant.parsed.partLines[part] ?? 1) + field.line - 1, col: field.col };
+}
+
+interface SmsLength {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** Each sms.text part of the templates, rendered with the journey's sample (empty data without one). */
+function smsLengths(journey: Journey, templates: readonly LoadedTemplate[]): SmsLength[] {
+  const context = sampleContext(journey);
+  const out: SmsLength[] = [];
+  for (const template of templates) {
+    if (template.problems.length > 0) continue;
+    const compiled = compileTemplate({ hash: template.hash, name: template.name, source: template.source });
+    for (const variant of template.variants) {
+      if (variant.parsed.parts['sms.text'] === undefined) continue;
+      try {
+        out.push({ file: variant.file, line: variant.parsed.partLines['sms.text'] ?? 1, text: compiled.sms(context, { variant: variant.locale }).text });
+      } catch {
+        // A render error is a template problem reported elsewhere; there is no length to tell.
+      }
+    }
+  }
+  return out;
+}
+
+/** SMS parts longer than MAX_SMS_SEGMENTS with the sample data. */
+export function smsProblems(journey: Journey, templates: readonly LoadedTemplate[]): Problem[] {
+  return smsLengths(journey, templates)
+    .filter((sms) => countSmsSegments(sms.text).segments > MAX_SMS_SEGMENTS)
+    .map((sms) => ({
+      file: sms.file,
+      line: sms.line,
+      col: 1,
+      path: 'sms.text',
+      code: 'template.sms_too_long',
+      message: `with the sample of journey "${journey.id}" this SMS is ${describeSmsLength(sms.text)}, more than ${MAX_SMS_SEGMENTS}: shorten it (or link to the details)`,
+    }));
+}
+
+/** One note per SMS part: its length in segments with the journey's sample. */
+export function smsNotes(journey: Journey, templates: readonly LoadedTemplate[]): TemplateNote[] {
+  const data = journey.sample ? `with the sample of journey "${journey.id}"` : `journey "${journey.id}" has no sample: rendered without data`;
+  return smsLengths(journey, templates).map((sms) => ({ file: sms.file, path: 'sms.text', message: `${describeSmsLength(sms.text)} ${data}` }));
+}

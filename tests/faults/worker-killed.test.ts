@@ -1,0 +1,131 @@
+// The worker is killed (SIGKILL) after the SMTP server received the whole email and before the
+// message log recorded the answer. A new worker takes the retried activity over: it finds the
+// send `dispatching`, does not send again, and records unknown:provider_outcome (at most once).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import nodemailer from 'nodemailer';
+import { createActivities } from '../../activities';
+import { journeyWorkflowId } from '../../core/ids';
+import { buildSnapshot } from '../../dsl/snapshot';
+import { JourneySchema } from '../../dsl/schema';
+import { JOURNEY_WORKFLOW, type JourneyRunWorkflow } from '../../workflows/definitions';
+import { startMailServer, type MailServer } from '../decision/support/mail-server';
+import { createTestStore, type TestStore } from '../support/db';
+import { startTimeSkipping } from '../workflows/support/time-skipping';
+
+const root = resolve(__dirname, '../..');
+const TEMPLATE = '{{!-- email.subject --}}\nYour order {{event.properties.order_id}}\n{{!-- email.text --}}\nThanks.';
+
+/** Start the child activity worker; resolves once it polls. */
+function startChildWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', join(__dirname, 'child/register-ts.js'), join(__dirname, 'child/activity-worker.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`child worker not ready within 30 s:\n${output}`)), 30_000);
+    const read = (data: Buffer) => {
+      output += data.toString();
+      if (output.includes('activity worker ready')) {
+        clearTimeout(timer);
+        resolveReady(child);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`child worker exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+describe('worker killed between the provider call and the log update', () => {
+  let env: TestWorkflowEnvironment;
+  let testStore: TestStore;
+  let mail: MailServer;
+  let child: ChildProcess | undefined;
+  const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
+  let arrived: () => void;
+  const emailArrived = new Promise<void>((resolveArrived) => (arrived = resolveArrived));
+  let release: () => void;
+  const replyReleased = new Promise<void>((resolveRelease) => (release = resolveRelease));
+
+  beforeAll(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+    } catch {
+      // Installed already in this jest worker.
+    }
+    testStore = await createTestStore('postgres');
+    // The first email's 250 is held until the test has killed the worker that sent it.
+    mail = await startMailServer({
+      beforeReply: async () => {
+        arrived();
+        await replyReleased;
+      },
+    });
+    env = await startTimeSkipping();
+  });
+  afterAll(async () => {
+    release();
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const { worker, running } of workers) {
+      worker.shutdown();
+      await running.catch(() => undefined);
+    }
+    await env?.teardown();
+    await mail?.close();
+    await testStore?.dispose();
+  });
+
+  const runWorker = async (options: Parameters<typeof Worker.create>[0]) => {
+    const worker = await Worker.create(options);
+    workers.push({ worker, running: worker.run() });
+  };
+
+  test('no second email is sent and the run records unknown:provider_outcome', async () => {
+    const store = testStore.store;
+    const taskQueue = `faults-${process.pid}-${Date.now()}`;
+    const customerId = 'killed-1';
+    await store.upsertContact({ customerId, traits: { email: 'once@example.com' }, at: new Date().toISOString() });
+    await store.saveTemplateVersion({ hash: 'order-v1', name: 'order', source: TEMPLATE });
+    const journey = JourneySchema.parse({
+      id: 'orders', name: 'Orders', trigger: { event: 'order.completed' },
+      steps: [{ id: 'thanks', send: { channel: 'email', template: 'order', category: 'transactional' } }],
+    });
+
+    // Workflows run here; the first activity worker runs in the child process.
+    await runWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('ERROR') }) });
+    child = await startChildWorker({ TEMPORAL_ADDRESS: env.address, TASK_QUEUE: taskQueue, DATABASE_URL: testStore.databaseUrl ?? '', SMTP_PORT: String(mail.port) });
+    const handle = await env.client.workflow.start<JourneyRunWorkflow>(JOURNEY_WORKFLOW, {
+      taskQueue,
+      workflowId: journeyWorkflowId('orders', customerId),
+      args: [{ snapshot: buildSnapshot(journey, { order: 'order-v1' }, 'tests/faults'), customerId, trigger: { id: 'evt-o-1', name: 'order.completed', properties: { order_id: 'A-1' }, timestamp: new Date().toISOString() } }],
+    });
+    const key = `${handle.workflowId}/${handle.firstExecutionRunId}/thanks/1`;
+
+    await emailArrived;
+    expect(await store.getMessage(key)).toMatchObject({ status: 'dispatching', address: 'once@example.com' });
+    const killed = new Promise((resolveExit) => child?.once('exit', resolveExit));
+    child.kill('SIGKILL');
+    await killed;
+    release();
+
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mail.port, secure: false, ignoreTLS: true });
+    await runWorker({ connection: env.nativeConnection, taskQueue, activities: createActivities({ store, email: { transport, from: 'hello@touchpoint.test' }, defaultTimezone: 'UTC' }) });
+    // Temporal learns of the dead worker only when the attempt's start-to-close timeout (1 minute) runs
+    // out, and the test server does not skip time while an attempt is out: this waits a real minute.
+    const state = await handle.result();
+    transport.close();
+
+    expect(state.sends.map((s) => `${s.stepId}:${s.reason}`)).toEqual(['thanks:unknown:provider_outcome']);
+    expect(state.sends[0]?.detail).toContain("stopped before recording the provider's answer");
+    expect(mail.messages.map((m) => m.subject)).toEqual(['Your order A-1']);
+    expect(await store.getMessage(key)).toMatchObject({ status: 'done', reason: 'unknown:provider_outcome', address: 'once@example.com' });
+  }, 150_000);
+});
