@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { RoutedRunSchema } from '../routing/result';
 import * as s from './schemas';
+import { PushSubscriptionRequestSchema, PushUnsubscribeRequestSchema } from './routes/push-schemas';
 
 const components = [
   ['IdentifyRequest', s.IdentifyRequestSchema],
@@ -13,6 +14,8 @@ const components = [
   ['RoutedRun', RoutedRunSchema],
   ['Error', s.ErrorBodySchema],
   ['Health', s.HealthSchema],
+  ['PushSubscriptionRequest', PushSubscriptionRequestSchema],
+  ['PushUnsubscribeRequest', PushUnsubscribeRequestSchema],
 ] as const;
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -57,6 +60,18 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/identify': ingestRoute('Create or update a customer and its traits', 'IdentifyRequest', 'EventResult'),
       '/v1/track': ingestRoute('Record a customer event; starts and advances journeys', 'TrackRequest', 'EventResult'),
       '/v1/batch': ingestRoute(`Up to ${s.MAX_BATCH} identify/track events in one call`, 'BatchRequest', 'BatchResult'),
+      '/v1/push-subscriptions': {
+        post: {
+          summary: "Store a browser's push subscription for a customer (call it from your backend, never the browser)",
+          requestBody: { required: true, ...json('PushSubscriptionRequest', 'The PushSubscription.toJSON() of the browser and the customer id.') },
+          responses: { '201': { description: 'Stored (or refreshed) for this customer.' }, ...errors(400, 401, 413, 415, 503) },
+        },
+        delete: {
+          summary: 'Remove a push subscription by its endpoint',
+          requestBody: { required: true, ...json('PushUnsubscribeRequest', 'The endpoint to forget.') },
+          responses: { '204': { description: 'Removed.' }, '404': json('Error', 'No subscription has this endpoint.'), ...errors(400, 401) },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'Health of Temporal and the database (no API key needed)',

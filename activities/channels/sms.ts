@@ -4,7 +4,7 @@
 import type { ActivityDeps } from '../contract';
 import type { ChannelResult, ChannelSender } from './channel';
 import { normalisePhone } from './phone-number';
-import { countSmsSegments } from './sms-segments';
+import { countSmsSegments } from '../../render/sms-segments';
 import { classifyTwilioError } from './twilio-errors';
 
 export type SmsDeps = NonNullable<ActivityDeps['sms']>;

@@ -1,6 +1,6 @@
 // SMS part counting (GSM-7 vs UCS-2) and phone normalisation: pure helpers of the SMS channel.
 import { isE164, normalisePhone } from '../../activities/channels/phone-number';
-import { countSmsSegments } from '../../activities/channels/sms-segments';
+import { countSmsSegments } from '../../render/sms-segments';
 
 describe('countSmsSegments', () => {
   test('plain text up to 160 GSM-7 characters is one part, 161 is two of at most 153', () => {
