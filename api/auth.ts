@@ -1,7 +1,31 @@
-// Bearer API keys: `Authorization: Bearer <key>`, compared in constant time against every key.
+// Bearer API keys with roles: `Authorization: Bearer <key>`, compared in constant time against
+// every key; a hook may require roles, and the matched key's name and role land on the request.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Role } from '../support/types';
 import { HttpError } from './http-error';
+
+/** A configured key: the secret, a name for the audit log, and what it may do. */
+export interface ApiKey {
+  key: string;
+  name: string;
+  role: Role;
+}
+
+/** The key a request was authenticated with (never the secret). */
+export interface AuthenticatedKey {
+  name: string;
+  role: Role;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by bearerAuth once the request's key matched. */
+    apiKey?: AuthenticatedKey;
+  }
+}
+
+export const ROLES: readonly Role[] = ['ingest', 'support', 'admin'];
 
 const HOW_TO_GET_A_KEY =
   'Send `Authorization: Bearer <key>`. Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
@@ -9,18 +33,39 @@ const HOW_TO_GET_A_KEY =
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-/** An onRequest hook that rejects requests without one of `apiKeys`. */
-export function bearerAuth(apiKeys: readonly string[]): (request: FastifyRequest) => Promise<void> {
+/** A plain string key is an admin key named `key-<n>` (its 1-based position). */
+export function toApiKey(key: string | ApiKey, index: number): ApiKey {
+  return typeof key === 'string' ? { key, name: `key-${index + 1}`, role: 'admin' } : key;
+}
+
+export interface BearerAuthOptions {
+  /** Roles allowed through; others get 403. @default every role */
+  roles?: readonly Role[];
+  /** What the routes do, for the 403 message ("read customers and runs"). @default 'use these routes' */
+  purpose?: string;
+}
+
+/** An onRequest hook that rejects requests without one of `apiKeys` (401) or with a key of another role (403). */
+export function bearerAuth(apiKeys: readonly (string | ApiKey)[], options: BearerAuthOptions = {}): (request: FastifyRequest) => Promise<void> {
   // Hashing gives equal-length buffers, so timingSafeEqual never leaks a key's length.
-  const keys = apiKeys.filter((key) => key !== '').map(digest);
+  const keys = apiKeys.map(toApiKey).filter((k) => k.key !== '').map((k) => ({ digest: digest(k.key), name: k.name, role: k.role }));
   return async (request) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) throw unauthorized(header ? 'The Authorization header is not "Bearer <key>".' : 'No API key.');
     const candidate = digest(match[1]);
-    let ok = false;
-    for (const key of keys) ok = timingSafeEqual(key, candidate) || ok;
-    if (!ok) throw unauthorized('This API key is not valid.');
+    let found: (typeof keys)[number] | undefined;
+    for (const key of keys) if (timingSafeEqual(key.digest, candidate) && !found) found = key;
+    if (!found) throw unauthorized('This API key is not valid.');
+    request.apiKey = { name: found.name, role: found.role };
+    if (options.roles && !options.roles.includes(found.role)) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        `API key "${found.name}" has role ${found.role}, which may not ${options.purpose ?? 'use these routes'}; ` +
+          `it needs a key with role ${options.roles.join(' or ')}. Roles are set in TOUCHPOINT_API_KEYS as name:role:key.`,
+      );
+    }
   };
 }
 

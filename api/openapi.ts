@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { RoutedRunSchema } from '../routing/result';
 import * as s from './schemas';
 import { PushSubscriptionRequestSchema, PushUnsubscribeRequestSchema } from './routes/push-schemas';
+import * as support from './routes/support-schemas';
+import { supportPaths } from './openapi-support';
 
 const components = [
   ['IdentifyRequest', s.IdentifyRequestSchema],
@@ -16,6 +18,14 @@ const components = [
   ['Health', s.HealthSchema],
   ['PushSubscriptionRequest', PushSubscriptionRequestSchema],
   ['PushUnsubscribeRequest', PushUnsubscribeRequestSchema],
+  ['CustomerView', support.CustomerViewSchema],
+  ['RunSummary', support.RunSummarySchema],
+  ['RunDetail', support.RunDetailSchema],
+  ['RunPage', support.RunPageSchema],
+  ['ExitRequest', support.ExitRequestSchema],
+  ['ExitAllResult', support.ExitAllResultSchema],
+  ['ConsentRequest', support.ConsentRequestSchema],
+  ['AuditList', support.AuditListSchema],
 ] as const;
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -24,6 +34,9 @@ const errors = (...codes: number[]) => {
   const text: Record<number, string> = {
     400: 'Invalid JSON or body (every issue listed, with its path).',
     401: 'Missing or invalid API key.',
+    403: 'The API key\'s role may not use this route (the message names the role needed).',
+    404: 'No customer or run with that id (the message says how to find one).',
+    409: 'The run is not running, so there is nothing to exit.',
     413: 'Body larger than the limit.',
     415: 'Content-Type is not application/json.',
     503: 'The event store or Temporal is unavailable; retry with the same messageId.',
@@ -72,6 +85,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '204': { description: 'Removed.' }, '404': json('Error', 'No subscription has this endpoint.'), ...errors(400, 401) },
         },
       },
+      ...supportPaths(json, errors),
       '/healthz': {
         get: {
           summary: 'Health of Temporal and the database (no API key needed)',

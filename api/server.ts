@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
-import { bearerAuth } from './auth';
+import { bearerAuth, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
 import { invalidBody } from './http-error';
 import { ingest, toLoggedEvent } from './ingest';
@@ -14,8 +14,11 @@ import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type Bat
 export interface ApiServerDeps {
   store: Store;
   router: Router;
-  /** Accepted bearer keys; none means every /v1 request is refused. */
-  apiKeys: string[];
+  /**
+   * Accepted bearer keys; none means every /v1 request is refused. A plain string is an admin
+   * key; ingest routes take ingest and admin keys.
+   */
+  apiKeys: Array<string | ApiKey>;
   /** Status of each dependency: "ok", or why it is down (e.g. `{ temporal: 'ok', database: 'down: …' }`). */
   health: () => Promise<Record<string, string>>;
   /** Largest accepted body. @default 524288 (512 KiB) */
@@ -49,7 +52,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   app.register(async (v1) => {
-    v1.addHook('onRequest', bearerAuth(deps.apiKeys));
+    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, batch)' }));
     const now = () => new Date().toISOString();
     v1.post('/v1/identify', async (request): Promise<EventResult> => {
       const body = parse(IdentifyRequestSchema, request, 'identify body');

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The `touchpoint` command: validate journeys, preview templates, print the JSON Schema, start the runtime.
+// The `touchpoint` command: validate journeys, preview templates, print the JSON Schema, start the runtime,
+// and (for support staff) inspect customers and runs through the API.
 import { parseArgs } from 'node:util';
+import { customersCommand } from './commands/customers';
 import { previewCommand } from './commands/preview';
+import { runsCommand } from './commands/runs';
 import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
 import { validateCommand } from './commands/validate';
@@ -15,6 +18,8 @@ const commands = {
   preview: previewCommand,
   schema: schemaCommand,
   start: startCommand,
+  customers: customersCommand,
+  runs: runsCommand,
   help: async (args, io) => {
     const [topic] = args;
     io.out(topic !== undefined && isCommand(topic) ? commandUsage(topic) : usage());

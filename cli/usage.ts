@@ -30,6 +30,26 @@ export const COMMANDS = {
     usage: 'touchpoint start',
     details: ['Configured by environment variables (see README): TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL, PORT, ...'],
   },
+  customers: {
+    summary: 'Show a customer: profile, consent with when and why, suppressions, push subscriptions, journey runs.',
+    usage: 'touchpoint customers show <id|email|phone> [--json]',
+    details: [
+      'Reads the Touchpoint API at TOUCHPOINT_URL (default http://127.0.0.1:3000) with TOUCHPOINT_API_KEY, a support or admin key',
+      '(default: the key `touchpoint start` generated in TOUCHPOINT_DATA_DIR/api-key). --json prints { customer, runs } for scripts.',
+      'Exit 0 found, 1 not found or the API refused, 2 wrong command line.',
+    ],
+  },
+  runs: {
+    summary: 'List journey runs, show one (timeline, sends, messages), or exit one with a reason for the audit log.',
+    usage: 'touchpoint runs list [--customer <id>] [--journey <id>] [--status <status>] [--limit <n>] [--page-token <t>] [--json]\n' +
+      '       touchpoint runs show <workflowId> [--json]\n' +
+      '       touchpoint runs exit <workflowId> --reason "<why>" [--json]',
+    details: [
+      'Run ids look like journey/<journey>/<customer>[/<entry key>]. Statuses: running, completed, exited, converted, failed,',
+      'terminated, timed_out, cancelled. A long list prints the command for the next page.',
+      'Same API and key as customers (TOUCHPOINT_URL, TOUCHPOINT_API_KEY). Exit 0 ok, 1 not found or the API refused, 2 wrong command line.',
+    ],
+  },
   help: {
     summary: 'Show this help, or the help of one command.',
     usage: 'touchpoint help [command]',

@@ -1,5 +1,6 @@
 // Configuration from the environment, parsed once at start-up. Nothing else reads process.env.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const optional = z
@@ -27,6 +28,7 @@ export const EnvSchema = z.object({
   TEMPORAL_TEST_SERVER_PATH: optional,
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_UI_URL: optional.meta({ description: 'Base address of the Temporal Web UI for run links (e.g. https://cloud.temporal.io). Unset: the dev server\'s UI when `npm start` runs it, else no links.' }),
   DATABASE_URL: optional,
   TOUCHPOINT_DATA_DIR: z.string().default('.data'),
   TOUCHPOINT_API_KEYS: optional,
@@ -52,6 +54,8 @@ export const EnvSchema = z.object({
   TEMPLATES_DIR: z.string().default('templates'),
   DEFAULT_TIMEZONE: z.string().default('UTC'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TOUCHPOINT_URL: z.string().default('http://127.0.0.1:3000').meta({ description: 'Where the CLI reaches the Touchpoint API (customers, runs commands).' }),
+  TOUCHPOINT_API_KEY: optional.meta({ description: 'API key the CLI sends (a support or admin key). Default: the key `npm start` generated in TOUCHPOINT_DATA_DIR/api-key, if present.' }),
 });
 
 export type EnvConfig = z.output<typeof EnvSchema>;
@@ -76,10 +80,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   } catch {
     throw new Error(`Invalid environment configuration:\n  DEFAULT_TIMEZONE: "${c.DEFAULT_TIMEZONE}" is not an IANA time zone (e.g. Europe/Rome, America/New_York).`);
   }
+  const dataDir = resolve(cwd, c.TOUCHPOINT_DATA_DIR);
   return {
     ...c,
-    dataDir: resolve(cwd, c.TOUCHPOINT_DATA_DIR),
+    TOUCHPOINT_API_KEY: c.TOUCHPOINT_API_KEY ?? generatedApiKey(dataDir),
+    dataDir,
     journeysDir: resolve(cwd, c.JOURNEYS_DIR),
     templatesDir: resolve(cwd, c.TEMPLATES_DIR),
   };
+}
+
+/** The key `npm start` generated under the data folder (runtime/api-keys.ts), so the CLI works on the same machine without setup. */
+function generatedApiKey(dataDir: string): string | undefined {
+  try {
+    const key = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
+    return key === '' ? undefined : key;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,11 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { bearerAuth } from '../api/auth';
+import { bearerAuth, type ApiKey } from '../api/auth';
 import type { LocalSmtp } from './local-smtp';
 
 /** Caught mail holds customers' data: the routes need an API key like /v1. */
-export function registerDevMailRoutes(app: FastifyInstance, smtp: LocalSmtp, apiKeys: readonly string[]): void {
+export function registerDevMailRoutes(app: FastifyInstance, smtp: LocalSmtp, apiKeys: readonly (string | ApiKey)[]): void {
   app.register(async (dev) => {
     dev.addHook('onRequest', bearerAuth(apiKeys));
     routes(dev, smtp);

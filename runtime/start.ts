@@ -25,6 +25,9 @@ import { ingest } from '../api/ingest';
 import { twilioWebhooks } from '../api/routes/twilio-webhooks';
 import { pushRoutes } from '../api/routes/push';
 import { unsubscribeRoutes } from '../api/routes/unsubscribe';
+import { supportRoutes } from '../api/routes/support';
+import { createSupportService } from '../support';
+import { inspectorRoutes } from '../inspector';
 
 export interface RunningTouchpoint {
   apiUrl: string;
@@ -126,16 +129,25 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const router = createRouter({ client: temporal.client, store, journeys: loaded.journeys, taskQueue: config.TEMPORAL_TASK_QUEUE });
     const apiKeys = await resolveApiKeys(config.TOUCHPOINT_API_KEYS, config.dataDir);
     const ingestEvent = (event: Parameters<typeof ingest>[1]) => ingest({ store, router }, event);
+    const support = createSupportService({
+      store,
+      client: temporal.client,
+      namespace: config.TEMPORAL_NAMESPACE,
+      temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    });
     const plugins = [
+      supportRoutes({ service: support, keys: apiKeys.parsed }),
+      inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, secureCookies: publicUrl.startsWith('https:') }),
       unsubscribeRoutes({ store, secret }),
-      pushRoutes({ store, apiKeys: apiKeys.keys, vapidPublicKey: vapid.publicKey, publicUrl, secret, ingest: ingestEvent }),
+      pushRoutes({ store, apiKeys: apiKeys.parsed, vapidPublicKey: vapid.publicKey, publicUrl, secret, ingest: ingestEvent }),
       ...(sms && config.TWILIO_AUTH_TOKEN ? [twilioWebhooks({ store, authToken: config.TWILIO_AUTH_TOKEN, publicUrl, ingest: ingestEvent })] : []),
     ];
     const app = createApiServer({
       store,
       router,
       plugins,
-      apiKeys: apiKeys.keys,
+      apiKeys: apiKeys.parsed,
       health: async () => {
         const result: Record<string, string> = {};
         result.temporal = await temporal.connection.healthService
@@ -149,7 +161,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
         return result;
       },
     });
-    if (localSmtp) registerDevMailRoutes(app, localSmtp, apiKeys.keys);
+    if (localSmtp) registerDevMailRoutes(app, localSmtp, apiKeys.parsed);
     await app.listen({ port: config.PORT, host: config.HOST });
     stops.push(() => app.close());
     const address = app.server.address();
@@ -158,6 +170,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
 
     say('Touchpoint is running.');
     say(`  API          ${apiUrl}  (OpenAPI: ${apiUrl}/openapi.json)`);
+    say(`  Inspector    ${apiUrl}/inspector  (sign in with a support or admin key)`);
     say(`  Temporal     ${temporalAddress}${devServer?.uiUrl ? `  (Web UI: ${devServer.uiUrl})` : ''}`);
     say(`  Database     ${store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${relative(process.cwd(), config.dataDir) || '.'}/pglite`}`);
     say(`  Email        ${localSmtp ? `local catch-all ${localSmtp.url}; emails kept in ${relative(process.cwd(), localSmtp.mailDir)} and listed at ${apiUrl}/dev/mail` : 'SMTP_URL'}`);

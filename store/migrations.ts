@@ -132,6 +132,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index push_subscriptions_customer_idx on push_subscriptions (customer_id)`,
     ],
   },
+  {
+    id: 3,
+    name: 'support audit log',
+    sql: [
+      // Append-only: who did what to which customer or run, and why.
+      `create table audit_log (
+        id bigserial primary key,
+        at timestamptz not null,
+        actor text not null,
+        action text not null,
+        target text not null,
+        reason text not null
+      )`,
+      `create index audit_log_target_idx on audit_log (target, id desc)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

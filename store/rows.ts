@@ -2,6 +2,7 @@
 import { ChannelSchema } from '../dsl/schema';
 import { REASON_CODES, type ReasonCode } from '../core/reasons';
 import type {
+  AuditRecord,
   ConsentChange,
   Contact,
   JourneyEntry,
@@ -158,4 +159,13 @@ export const toPushSubscription = (row: DbRow): PushSubscriptionRecord => ({
   userAgent: textOrNull(row, 'user_agent'),
   createdAt: iso(row, 'created_at'),
   lastSuccessAt: isoOrNull(row, 'last_success_at'),
+});
+
+export const toAudit = (row: DbRow): AuditRecord => ({
+  id: Number(row.id),
+  at: iso(row, 'at'),
+  actor: text(row, 'actor'),
+  action: text(row, 'action'),
+  target: text(row, 'target'),
+  reason: text(row, 'reason'),
 });

@@ -68,6 +68,12 @@ export class SqlAudience {
     return rows.map(toContact);
   }
 
+  async findContactsByEmail(email: string): Promise<Contact[]> {
+    // The column is stored lower-cased; lower() on both sides uses contacts_email_idx.
+    const rows = await this.db.query<DbRow>('select * from contacts where lower(email) = lower($1) order by customer_id', [email.trim()]);
+    return rows.map(toContact);
+  }
+
   async savePushSubscription(input: Parameters<Store['savePushSubscription']>[0]): Promise<PushSubscriptionRecord> {
     // The endpoint identifies the browser: saving it for another customer moves it (a shared device).
     const rows = await this.db.query<DbRow>(

@@ -3,6 +3,7 @@ import type { Channel } from '../dsl/schema';
 import type { Db } from './db';
 import { toContact, toEntry, toEvent, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
+import { SqlAudit } from './sql-audit';
 import { json, SqlMessageLog } from './sql-messages';
 import type { Contact, JourneyEntry, LoggedEvent, LoggedEventInput, Store, TemplateVersion } from './types';
 
@@ -21,11 +22,13 @@ export class SqlStore implements Store {
   readonly kind: Store['kind'];
   private readonly messages: SqlMessageLog;
   private readonly audience: SqlAudience;
+  private readonly audit: SqlAudit;
 
   constructor(private readonly db: Db) {
     this.kind = db.kind;
     this.messages = new SqlMessageLog(db);
     this.audience = new SqlAudience(db);
+    this.audit = new SqlAudit(db);
   }
 
   async upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string }): Promise<Contact> {
@@ -112,10 +115,14 @@ export class SqlStore implements Store {
   removeSuppression(channel: Channel, address: string) { return this.audience.removeSuppression(channel, address); }
   getSuppression(channel: Channel, address: string) { return this.audience.getSuppression(channel, address); }
   findContactsByPhone(phone: string) { return this.audience.findContactsByPhone(phone); }
+  findContactsByEmail(email: string) { return this.audience.findContactsByEmail(email); }
   savePushSubscription(input: Parameters<Store['savePushSubscription']>[0]) { return this.audience.savePushSubscription(input); }
   listPushSubscriptions(customerId: string) { return this.audience.listPushSubscriptions(customerId); }
   deletePushSubscription(endpoint: string) { return this.audience.deletePushSubscription(endpoint); }
   markPushSubscriptionUsed(endpoint: string, at: string) { return this.audience.markPushSubscriptionUsed(endpoint, at); }
+
+  appendAudit(entry: Parameters<Store['appendAudit']>[0]) { return this.audit.append(entry); }
+  listAudit(filter: Parameters<Store['listAudit']>[0]) { return this.audit.list(filter); }
 
   async saveTemplateVersion(version: TemplateVersion): Promise<void> {
     // The hash is the content's: a second save of the same hash is the same template.

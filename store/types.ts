@@ -132,6 +132,19 @@ export interface TemplateVersion {
   source: string;
 }
 
+/** One support action in the append-only audit log. */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  /** Who did it: an API key's name or the inspector user. */
+  actor: string;
+  /** What was done, e.g. `run.exit`, `customer.exit_all`, `consent.email.unsubscribed`. */
+  action: string;
+  /** A workflow id or a customer id. */
+  target: string;
+  reason: string;
+}
+
 export interface Store {
   readonly kind: 'postgres' | 'pglite';
   /** Merge traits into the contact (creating it); `email` and `phone` traits become columns. */
@@ -213,6 +226,13 @@ export interface Store {
   getSuppression(channel: Channel, address: string): Promise<Suppression | null>;
   /** Contacts whose phone column equals `phone` (inbound SMS keywords). */
   findContactsByPhone(phone: string): Promise<Contact[]>;
+  /** Contacts whose email column equals `email`, compared case-insensitively. */
+  findContactsByEmail(email: string): Promise<Contact[]>;
+
+  /** Append a support action to the audit log and return it with its id. */
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
+  /** Audit entries, newest first, optionally of one target. @default limit 100 */
+  listAudit(filter: { target?: string; limit?: number }): Promise<AuditRecord[]>;
 
   /** Store or refresh a browser push subscription (keyed by endpoint; moves to this customer). */
   savePushSubscription(input: { customerId: string; endpoint: string; p256dh: string; auth: string; userAgent?: string | null; at: string }): Promise<PushSubscriptionRecord>;

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { verifyPushClick } from '../../activities/channels/push-click-token';
 import type { LoggedEventInput, Store } from '../../store/types';
-import { bearerAuth } from '../auth';
+import { bearerAuth, type ApiKey } from '../auth';
 import { HttpError, invalidBody } from '../http-error';
 import { toLoggedEvent } from '../ingest';
 import { PushClickRequestSchema, PushSubscriptionRequestSchema, PushUnsubscribeRequestSchema } from './push-schemas';
@@ -15,7 +15,8 @@ import { PushClickRequestSchema, PushSubscriptionRequestSchema, PushUnsubscribeR
 export interface PushRoutesDeps {
   store: Store;
   /** Accepted bearer keys for /v1/push-subscriptions. */
-  apiKeys: string[];
+  /** Keys allowed to register subscriptions (your site's backend): ingest or admin roles. */
+  apiKeys: readonly (string | ApiKey)[];
   /** The VAPID public key browsers subscribe with (applicationServerKey). */
   vapidPublicKey: string;
   /** Touchpoint's public base URL (PUBLIC_URL). */
@@ -42,7 +43,7 @@ export function pushRoutes(deps: PushRoutesDeps): (app: FastifyInstance) => Prom
     const now = () => new Date().toISOString();
 
     await app.register(async (v1) => {
-      v1.addHook('onRequest', bearerAuth(deps.apiKeys));
+      v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'register push subscriptions' }));
       v1.post('/v1/push-subscriptions', async (request, reply) => {
         const { userId, subscription, userAgent } = parse(PushSubscriptionRequestSchema, request.body, 'push subscription body');
         const saved = await deps.store.savePushSubscription({

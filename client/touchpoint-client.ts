@@ -1,0 +1,119 @@
+// createTouchpointClient: a small typed client for the Touchpoint HTTP API — events for order
+// systems (track / identify / batch) and the support routes (customers, runs, consent, audit).
+import type { z } from 'zod';
+import { BatchResultSchema, EventResultSchema, type BatchItem, type BatchRequestSchema, type BatchResult, type EventResult, type IdentifyRequestSchema, type TrackRequestSchema } from '../api/schemas';
+import type { Channel } from '../dsl/schema';
+import type { AuditEntry, CustomerView, RunDetail, RunListStatus, RunPage, RunSummary } from '../support/types';
+import { TouchpointApiError } from './errors';
+import { AuditResultSchema, CustomerViewSchema, ExitAllResultSchema, RunDetailSchema, RunPageSchema, RunSummarySchema } from './schemas';
+
+/** A track call as you send it (`properties` defaults to {}). */
+export type TrackInput = Omit<z.input<typeof TrackRequestSchema>, 'type'>;
+/** An identify call as you send it (`traits` defaults to {}). */
+export type IdentifyInput = Omit<z.input<typeof IdentifyRequestSchema>, 'type'>;
+/** One item of a batch: an identify or track call with its `type`. */
+export type BatchItemInput = z.input<typeof BatchRequestSchema>['batch'][number];
+export type { BatchItem, BatchResult, EventResult };
+
+export interface TouchpointClientOptions {
+  /** Where Touchpoint listens, e.g. `http://127.0.0.1:3000` (a trailing slash is fine). */
+  baseUrl: string;
+  /** API key sent as `Authorization: Bearer <key>`; its role decides what the calls may do. */
+  apiKey: string;
+  /** The fetch to use (tests, proxies, retries). @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+export interface RunFilter {
+  customerId?: string;
+  journeyId?: string;
+  status?: RunListStatus;
+  /** Runs per page. @default the server's (20) */
+  pageSize?: number;
+  /** `nextPageToken` of the previous page. */
+  pageToken?: string;
+}
+
+export interface TouchpointClient {
+  track(event: TrackInput): Promise<EventResult>;
+  identify(event: IdentifyInput): Promise<EventResult>;
+  batch(items: BatchItemInput[]): Promise<BatchResult>;
+  /** By customer id, email or phone; a 404 TouchpointApiError when nobody matches. */
+  findCustomer(query: string): Promise<CustomerView>;
+  listRuns(filter?: RunFilter): Promise<RunPage>;
+  /** One run by workflow id (`journey/<journey>/<customer>[/<entry key>]`). */
+  getRun(workflowId: string): Promise<RunDetail>;
+  exitRun(workflowId: string, reason: string): Promise<RunSummary>;
+  exitAllRuns(customerId: string, reason: string): Promise<RunSummary[]>;
+  setConsent(customerId: string, change: { channel: Channel; status: 'subscribed' | 'unsubscribed'; reason: string }): Promise<CustomerView>;
+  audit(filter?: { target?: string; limit?: number }): Promise<AuditEntry[]>;
+}
+
+export function createTouchpointClient(options: TouchpointClientOptions): TouchpointClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+
+  async function call<T>(schema: z.ZodType<T>, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new TouchpointApiError(0, 'unreachable', `Could not reach Touchpoint at ${base} (${cause}). Is it running? Check the address (TOUCHPOINT_URL).`);
+    }
+    const text = await response.text();
+    let json: unknown = undefined;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON (a proxy's HTML page, say): reported below with the status.
+    }
+    if (!response.ok) throw errorFrom(response.status, json, text, `${method} ${path}`);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first ? ` at ${first.path.join('.') || '(body)'}: ${first.message}` : '';
+      throw new TouchpointApiError(response.status, 'invalid_response', `${method} ${path} answered ${response.status} with an unexpected body${where}. Is ${base} a Touchpoint of the same version as this client?`);
+    }
+    return parsed.data;
+  }
+
+  const id = encodeURIComponent;
+  return {
+    track: (event) => call(EventResultSchema, 'POST', '/v1/track', { ...event, type: 'track' }),
+    identify: (event) => call(EventResultSchema, 'POST', '/v1/identify', { ...event, type: 'identify' }),
+    batch: (items) => call(BatchResultSchema, 'POST', '/v1/batch', { batch: items }),
+    findCustomer: (query) => call(CustomerViewSchema, 'GET', `/v1/customers/${id(query)}`),
+    listRuns: (filter = {}) =>
+      call(RunPageSchema, 'GET', `/v1/runs${queryString({ customer: filter.customerId, journey: filter.journeyId, status: filter.status, pageSize: filter.pageSize, pageToken: filter.pageToken })}`),
+    getRun: (workflowId) => call(RunDetailSchema, 'GET', `/v1/runs/${id(workflowId)}`),
+    exitRun: (workflowId, reason) => call(RunSummarySchema, 'POST', `/v1/runs/${id(workflowId)}/exit`, { reason }),
+    exitAllRuns: async (customerId, reason) => (await call(ExitAllResultSchema, 'POST', `/v1/customers/${id(customerId)}/exit-all`, { reason })).runs,
+    setConsent: (customerId, change) => call(CustomerViewSchema, 'POST', `/v1/customers/${id(customerId)}/consent`, change),
+    audit: async (filter = {}) => (await call(AuditResultSchema, 'GET', `/v1/audit${queryString({ target: filter.target, limit: filter.limit })}`)).entries,
+  };
+}
+
+function queryString(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function errorFrom(status: number, json: unknown, text: string, what: string): TouchpointApiError {
+  const error = typeof json === 'object' && json !== null && 'error' in json ? json.error : undefined;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') {
+    const code = 'code' in error && typeof error.code === 'string' ? error.code : `http_${status}`;
+    const issues = 'issues' in error && Array.isArray(error.issues) ? error.issues.filter(isIssue) : [];
+    return new TouchpointApiError(status, code, error.message, issues);
+  }
+  const snippet = text.trim().slice(0, 200);
+  return new TouchpointApiError(status, `http_${status}`, `${what} failed with HTTP ${status}${snippet ? `: ${snippet}` : ''}`);
+}
+
+function isIssue(value: unknown): value is { path: Array<string | number>; message: string; code: string } {
+  return typeof value === 'object' && value !== null && 'path' in value && Array.isArray(value.path) && 'message' in value && typeof value.message === 'string' && 'code' in value && typeof value.code === 'string';
+}

@@ -1,0 +1,29 @@
+// One run in full: describe + its RunState (query or result) + every message decision it made.
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { Store } from '../store/types';
+import { JOURNEY_WORKFLOW, type JourneyRunWorkflow } from '../workflows/definitions';
+import { readRunState } from './run-state-reader';
+import { toRunSummary, type UiLink } from './run-summary';
+import type { RunDetail } from './types';
+
+/** The latest execution of `workflowId`, or null when there is none (or it is not a journey run). */
+export async function describeRun(client: Client, workflowId: string): Promise<WorkflowExecutionDescription | null> {
+  try {
+    const description = await client.workflow.getHandle<JourneyRunWorkflow>(workflowId).describe();
+    return description.type === JOURNEY_WORKFLOW ? description : null;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'WorkflowNotFoundError') return null;
+    throw error;
+  }
+}
+
+export async function getRun(deps: { client: Client; store: Store; ui: UiLink }, workflowId: string): Promise<RunDetail | null> {
+  const description = await describeRun(deps.client, workflowId);
+  if (!description) return null;
+  const [state, messages] = await Promise.all([
+    readRunState(deps.client, description),
+    deps.store.listMessages({ workflowId, limit: 1000 }),
+  ]);
+  // The log lists newest first; a timeline reads oldest first.
+  return { ...toRunSummary(description, deps.ui, state), state, messages: [...messages].reverse() };
+}

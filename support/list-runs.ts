@@ -1,0 +1,79 @@
+// Listing journey runs from Temporal visibility by search attributes, one page per call:
+// never a scan of every workflow.
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { JOURNEY_WORKFLOW } from '../workflows/definitions';
+import { SupportError } from './errors';
+import { readRunState } from './run-state-reader';
+import { toRunSummary, type UiLink } from './run-summary';
+import type { RunListStatus, RunPage, SupportService } from './types';
+
+export type ListRunsFilter = Parameters<SupportService['listRuns']>[0];
+
+/** @default 20 */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const EXECUTION_STATUS: Record<RunListStatus, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  exited: 'Completed',
+  converted: 'Completed',
+  failed: 'Failed',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+  cancelled: 'Canceled',
+};
+
+/** A visibility-query string literal. */
+function literal(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The visibility query for a filter (exported for tests and docs). */
+export function runsQuery(filter: ListRunsFilter, taskQueue?: string): string {
+  const clauses = [`WorkflowType = ${literal(JOURNEY_WORKFLOW)}`];
+  if (taskQueue) clauses.push(`TaskQueue = ${literal(taskQueue)}`);
+  if (filter.customerId) clauses.push(`TouchpointCustomer = ${literal(filter.customerId)}`);
+  if (filter.journeyId) clauses.push(`TouchpointJourney = ${literal(filter.journeyId)}`);
+  // A run that continued-as-new is listed once, as its latest execution.
+  clauses.push(filter.status ? `ExecutionStatus = ${literal(EXECUTION_STATUS[filter.status])}` : `ExecutionStatus != 'ContinuedAsNew'`);
+  return clauses.join(' AND ');
+}
+
+/**
+ * One page of runs. Completed runs read their result (one small history read each) to tell
+ * completed / exited / converted apart; running runs are not queried, so `nextWakeUp` is null
+ * here (getRun has it). Filtering by completed, exited or converted filters that page after
+ * reading results, so such a page may hold fewer than `pageSize` runs while a token follows.
+ */
+export async function listRuns(deps: { client: Client; namespace: string; ui: UiLink; taskQueue?: string }, filter: ListRunsFilter): Promise<RunPage> {
+  const pageSize = Math.min(Math.max(1, Math.floor(filter.pageSize ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
+  const token = filter.pageToken ? Buffer.from(filter.pageToken, 'base64') : undefined;
+  if (filter.pageToken && (!token || token.length === 0)) throw new SupportError('invalid', `pageToken "${filter.pageToken}" is not a token from a previous page; omit it to start from the first page.`);
+  let response;
+  try {
+    response = await deps.client.workflowService.listWorkflowExecutions({
+      namespace: deps.namespace,
+      pageSize,
+      nextPageToken: token,
+      query: runsQuery(filter, deps.taskQueue),
+    });
+  } catch (error) {
+    // gRPC INVALID_ARGUMENT: a bad token, or search attributes missing on this namespace.
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 3) {
+      throw new SupportError('invalid', `Temporal refused the run listing: ${error instanceof Error ? error.message : String(error)}. Check pageToken, and that the Touchpoint search attributes are registered (npm start registers them).`);
+    }
+    throw error;
+  }
+  const converter = deps.client.options.loadedDataConverter;
+  const runs = await Promise.all(
+    (response.executions ?? []).map(async (raw) => {
+      const info = await executionInfoFromRaw(raw, converter, raw, deps.namespace);
+      const result = info.status.name === 'COMPLETED' ? await readRunState(deps.client, info) : null;
+      return toRunSummary(info, deps.ui, result);
+    }),
+  );
+  const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64') : null;
+  return { runs: filter.status ? runs.filter((run) => run.status === filter.status) : runs, nextPageToken: next };
+}

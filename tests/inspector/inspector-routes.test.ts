@@ -1,0 +1,165 @@
+// The inspector's routes over real HTTP with an in-memory SupportService: sign-in, sessions,
+// CSRF, escaping, the preview's sandbox and the actions it hands to the service.
+import { createApiServer } from '../../api';
+import { inspectorRoutes } from '../../inspector';
+import { html } from '../../inspector/html';
+import { sessionToken } from '../../inspector/session';
+import type { Router } from '../../routing/router';
+import type { Store } from '../../store/types';
+import { listen, type Api } from '../api/http';
+import { createFakeService, WORKFLOW_ID, type FakeService } from './fake-support-service';
+
+const SECRET = 'inspector-test-secret';
+const KEYS = [
+  { key: 'support-key-0123456789', name: 'grace', role: 'support' as const },
+  { key: 'ingest-key-0123456789a', name: 'orders', role: 'ingest' as const },
+];
+
+describe('the inspector routes', () => {
+  let service: FakeService;
+  let api: Api;
+  let clock = Date.parse('2025-03-01T12:00:00Z');
+
+  beforeAll(async () => {
+    service = createFakeService();
+    const app = createApiServer({
+      store: {} as Store, router: {} as Router, apiKeys: [], health: async () => ({}),
+      plugins: [inspectorRoutes({ service, keys: KEYS, secret: SECRET, secureCookies: true, now: () => clock })],
+    });
+    api = await listen(app);
+  });
+  afterAll(() => api?.close());
+
+  const get = (path: string, cookie?: string) => fetch(`${api.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const post = (path: string, form: Record<string, string>, cookie?: string) =>
+    fetch(`${api.url}${path}`, { method: 'POST', redirect: 'manual', body: new URLSearchParams(form), headers: cookie ? { cookie } : {} });
+  async function signIn(key = KEYS[0]!.key): Promise<string> {
+    const response = await post('/inspector/login', { key, next: '/inspector' });
+    expect(response.status).toBe(303);
+    return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+  }
+  const csrfOf = (page: string) => /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+
+  it('sends a visitor without a session to the sign-in page, keeping where they were going', async () => {
+    const response = await get(`/inspector/runs/${encodeURIComponent(WORKFLOW_ID)}`);
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/inspector/login?next=${encodeURIComponent(`/inspector/runs/${encodeURIComponent(WORKFLOW_ID)}`)}`);
+  });
+
+  it('signs in with a support key and sets an HttpOnly, SameSite=Strict, 8-hour, Secure cookie on /inspector', async () => {
+    const response = await post('/inspector/login', { key: KEYS[0]!.key, next: '/inspector/customers/ada' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/inspector/customers/ada');
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^touchpoint_inspector=[\w-]+\.[\w-]+; /);
+    expect(cookie.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=28800', 'Path=/inspector', 'SameSite=Strict', 'Secure']);
+    expect(cookie).not.toContain(KEYS[0]!.key);
+  });
+
+  it('refuses an ingest key with a message saying which role is needed, and a wrong key', async () => {
+    const ingest = await post('/inspector/login', { key: KEYS[1]!.key });
+    expect(ingest.status).toBe(403);
+    expect(ingest.headers.get('set-cookie')).toBeNull();
+    expect(await ingest.text()).toContain('has the role ingest');
+    const wrong = await post('/inspector/login', { key: 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('This key is not valid');
+  });
+
+  it('never redirects a sign-in to another site', async () => {
+    const response = await post('/inspector/login', { key: KEYS[0]!.key, next: '//evil.example/inspector' });
+    expect(response.headers.get('location')).toBe('/inspector');
+  });
+
+  it('rejects a tampered, expired or ingest-role session cookie', async () => {
+    const cookie = await signIn();
+    expect((await get('/inspector', `${cookie}x`)).status).toBe(303);
+    const forged = sessionToken(SECRET, { sid: 'a'.repeat(20), name: 'orders', role: 'ingest', exp: clock + 1000 });
+    expect((await get('/inspector', `touchpoint_inspector=${forged}`)).status).toBe(303);
+    clock += 8 * 60 * 60 * 1000 + 1;
+    try {
+      expect((await get('/inspector', cookie)).status).toBe(303);
+    } finally {
+      clock -= 8 * 60 * 60 * 1000 + 1;
+    }
+    expect((await get('/inspector', cookie)).status).toBe(200);
+  });
+
+  it('finds a customer by email in any case and shows their page with every value escaped', async () => {
+    const cookie = await signIn();
+    const search = await get('/inspector?q=ADA%40example.com', cookie);
+    expect(search.status).toBe(303);
+    expect(search.headers.get('location')).toBe('/inspector/customers/ada');
+    const page = await (await get('/inspector/customers/ada', cookie)).text();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain(`href="/inspector/runs/${encodeURIComponent(WORKFLOW_ID)}"`);
+    const missing = await get('/inspector?q=nobody%40example.com', cookie);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('No customer has the id, email or phone &quot;nobody@example.com&quot;');
+  });
+
+  it('refuses a POST whose CSRF token is missing or from another session, and acts with a valid one', async () => {
+    const cookie = await signIn();
+    const other = await signIn();
+    const runPath = `/inspector/runs/${encodeURIComponent(WORKFLOW_ID)}`;
+    const page = await (await get(runPath, cookie)).text();
+    expect(page).toContain('skipped:unsubscribed');
+    expect((await post(`${runPath}/exit`, { reason: 'asked us' }, cookie)).status).toBe(403);
+    const otherCsrf = csrfOf(await (await get(runPath, other)).text());
+    expect((await post(`${runPath}/exit`, { reason: 'asked us', csrf: otherCsrf }, cookie)).status).toBe(403);
+    expect(service.actions).toEqual([]);
+
+    const noReason = await post(`${runPath}/exit`, { reason: '  ', csrf: csrfOf(page) }, cookie);
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('Give a reason');
+
+    const done = await post(`${runPath}/exit`, { reason: 'asked us', csrf: csrfOf(page) }, cookie);
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`${runPath}?notice=exited`);
+    expect(service.actions).toEqual([{ action: 'exit', target: WORKFLOW_ID, reason: 'asked us', actor: { name: 'grace', role: 'support' } }]);
+    const after = await (await get(`${runPath}?notice=exited`, cookie)).text();
+    expect(after).toContain('The run was exited.');
+    expect(after).not.toContain('Exit run</button>');
+  });
+
+  it('changes consent and exits all runs in the name of the signed-in key', async () => {
+    const cookie = await signIn();
+    const csrf = csrfOf(await (await get('/inspector/customers/ada', cookie)).text());
+    service.actions.length = 0;
+    expect((await post('/inspector/customers/ada/consent', { channel: 'email', status: 'subscribed', reason: 'asked by phone', csrf }, cookie)).status).toBe(303);
+    expect((await post('/inspector/customers/ada/exit-all', { reason: 'account closed', csrf }, cookie)).status).toBe(303);
+    expect(service.actions.map((a) => [a.action, a.reason, a.actor.name])).toEqual([
+      ['consent.email.subscribed', 'asked by phone', 'grace'],
+      ['exit-all', 'account closed', 'grace'],
+    ]);
+  });
+
+  it('shows an email in a sandboxed frame whose HTML is served with a sandbox CSP', async () => {
+    const cookie = await signIn();
+    const key = encodeURIComponent(`${WORKFLOW_ID}/run-1/thank-you/1`);
+    const page = await (await get(`/inspector/messages/${key}`, cookie)).text();
+    expect(page).toContain(`<iframe class="preview" title="Email as sent: Thanks &lt;Ada&gt;" sandbox="" referrerpolicy="no-referrer" src="/inspector/messages/${key}/preview">`);
+    const preview = await get(`/inspector/messages/${key}/preview`, cookie);
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'");
+    expect(await preview.text()).toBe('<h1>Thanks</h1><script>alert(1)</script>');
+    expect((await get(`/inspector/messages/${key}/preview`)).status).toBe(303);
+    expect((await get(`/inspector/messages/${encodeURIComponent(`${WORKFLOW_ID}/run-1/offer/1`)}/preview`, cookie)).status).toBe(404);
+  });
+
+  it('signs out with a POST that carries the CSRF token', async () => {
+    const cookie = await signIn();
+    const csrf = csrfOf(await (await get('/inspector', cookie)).text());
+    const out = await post('/inspector/logout', { csrf }, cookie);
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+  });
+});
+
+describe('the html template', () => {
+  it('escapes interpolated text but keeps nested templates as markup', () => {
+    const inner = html`<b>${'<i>'}</b>`;
+    expect(html`<p title="${'"x"'}">${inner}${['&', null, false, 3]}</p>`.value).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&amp;3</p>');
+  });
+});
