@@ -14,6 +14,11 @@ export interface CliIo {
 
 /** The real process's streams, directory and environment. */
 export function processIo(): CliIo {
+  // `touchpoint runs list | head`: the reader went away; stop quietly like other Unix tools.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
