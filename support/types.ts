@@ -2,7 +2,7 @@
 // and the web inspector all use: same data everywhere.
 import type { Channel } from '../dsl/schema';
 import type { RunState } from '../core/run-state';
-import type { ConsentChange, Contact, MessageRow, PushSubscriptionRecord, Suppression } from '../store/types';
+import type { AuditRecord, ConsentChange, Contact, MessageRow, PushSubscriptionRecord, Suppression } from '../store/types';
 
 export type Role = 'ingest' | 'support' | 'admin';
 
@@ -52,14 +52,8 @@ export interface RunPage {
   nextPageToken: string | null;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  reason: string;
-}
+/** One support action in the audit log (the store's record, as the API returns it). */
+export type AuditEntry = AuditRecord;
 
 export interface SupportService {
   /** By customer id, email (case-insensitive) or phone; null when nobody matches. */
