@@ -28,6 +28,8 @@ import { unsubscribeRoutes } from '../api/routes/unsubscribe';
 import { supportRoutes } from '../api/routes/support';
 import { createSupportService } from '../support';
 import { inspectorRoutes } from '../inspector';
+import { trackingRoutes } from '../api/routes/tracking';
+import { surveyRoutes } from '../api/routes/surveys';
 
 export interface RunningTouchpoint {
   apiUrl: string;
@@ -140,6 +142,8 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       supportRoutes({ service: support, keys: apiKeys.parsed }),
       inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, secureCookies: publicUrl.startsWith('https:') }),
       unsubscribeRoutes({ store, secret }),
+      trackingRoutes({ store, secret, ingest: ingestEvent }),
+      surveyRoutes({ store, secret, ingest: ingestEvent }),
       pushRoutes({ store, apiKeys: apiKeys.parsed, vapidPublicKey: vapid.publicKey, publicUrl, secret, ingest: ingestEvent }),
       ...(sms && config.TWILIO_AUTH_TOKEN ? [twilioWebhooks({ store, authToken: config.TWILIO_AUTH_TOKEN, publicUrl, ingest: ingestEvent })] : []),
     ];

@@ -148,6 +148,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index audit_log_target_idx on audit_log (target, id desc)`,
     ],
   },
+  {
+    id: 4,
+    name: 'survey responses',
+    sql: [
+      // One row per surveyed message: a second answer updates it, so reports never count twice.
+      `create table survey_responses (
+        message_key text primary key,
+        survey_id text not null,
+        customer_id text not null,
+        journey_id text not null,
+        step_id text not null,
+        kind text not null,
+        score integer not null,
+        category text not null,
+        comment text,
+        sentiment_score double precision,
+        revision integer not null default 1,
+        answered_at timestamptz not null,
+        updated_at timestamptz not null
+      )`,
+      `create index survey_responses_journey_idx on survey_responses (journey_id, answered_at)`,
+      `create index survey_responses_customer_idx on survey_responses (customer_id)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

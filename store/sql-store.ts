@@ -4,6 +4,7 @@ import type { Db } from './db';
 import { toContact, toEntry, toEvent, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
 import { SqlAudit } from './sql-audit';
+import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
 import type { Contact, JourneyEntry, LoggedEvent, LoggedEventInput, Store, TemplateVersion } from './types';
 
@@ -23,12 +24,14 @@ export class SqlStore implements Store {
   private readonly messages: SqlMessageLog;
   private readonly audience: SqlAudience;
   private readonly audit: SqlAudit;
+  private readonly surveys: SqlSurveys;
 
   constructor(private readonly db: Db) {
     this.kind = db.kind;
     this.messages = new SqlMessageLog(db);
     this.audience = new SqlAudience(db);
     this.audit = new SqlAudit(db);
+    this.surveys = new SqlSurveys(db);
   }
 
   async upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string }): Promise<Contact> {
@@ -123,6 +126,9 @@ export class SqlStore implements Store {
 
   appendAudit(entry: Parameters<Store['appendAudit']>[0]) { return this.audit.append(entry); }
   listAudit(filter: Parameters<Store['listAudit']>[0]) { return this.audit.list(filter); }
+
+  saveSurveyResponse(input: Parameters<Store['saveSurveyResponse']>[0]) { return this.surveys.save(input); }
+  getSurveyResponse(messageKey: string) { return this.surveys.get(messageKey); }
 
   async saveTemplateVersion(version: TemplateVersion): Promise<void> {
     // The hash is the content's: a second save of the same hash is the same template.

@@ -240,10 +240,42 @@ export interface Store {
   deletePushSubscription(endpoint: string): Promise<boolean>;
   markPushSubscriptionUsed(endpoint: string, at: string): Promise<void>;
 
+  /** Store a survey answer keyed by its message key; a second answer updates the row (revision+1). */
+  saveSurveyResponse(input: SurveyResponseInput): Promise<SurveyResponse>;
+  getSurveyResponse(messageKey: string): Promise<SurveyResponse | null>;
+
   saveTemplateVersion(version: TemplateVersion): Promise<void>;
   getTemplateVersion(hash: string): Promise<TemplateVersion | null>;
 
   /** `select 1`: for /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A survey answer to store: one per surveyed message (`messageKey`). */
+export interface SurveyResponseInput {
+  messageKey: string;
+  surveyId: string;
+  customerId: string;
+  journeyId: string;
+  stepId: string;
+  /** `nps` | `csat` | `ces`. */
+  kind: string;
+  score: number;
+  /** promoter/passive/detractor, satisfied/neutral/unsatisfied, easy/neutral/hard. */
+  category: string;
+  comment: string | null;
+  /** −1..1, null without a comment. */
+  sentimentScore: number | null;
+  /** When this answer was given, ISO. */
+  at: string;
+}
+
+export interface SurveyResponse extends Omit<SurveyResponseInput, 'at'> {
+  /** 1 for the first answer, +1 for each update. */
+  revision: number;
+  /** The first answer's time. */
+  answeredAt: string;
+  /** The latest answer's time. */
+  updatedAt: string;
 }

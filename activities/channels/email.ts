@@ -2,6 +2,7 @@
 // Message-ID derived from the message key (so a receiving server can spot any duplicate), and
 // RFC 8058 one-click unsubscribe headers on marketing email.
 import { createHash } from 'node:crypto';
+import { rewriteLinks } from '../../tracking/rewrite-links';
 import type { ActivityDeps } from '../contract';
 import type { ChannelInput, ChannelResult, ChannelSender } from './channel';
 import { classifySmtpError } from './smtp-errors';
@@ -40,7 +41,8 @@ export function listUnsubscribeHeaders(input: ChannelInput): Record<string, stri
   return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
-export function createEmailChannel(email: ActivityDeps['email']): ChannelSender {
+/** @param links With PUBLIC_URL and the secret, HTML links become tracked redirects plus an open pixel. @default none: sent as rendered */
+export function createEmailChannel(email: ActivityDeps['email'], links?: ActivityDeps['links']): ChannelSender {
   return {
     channel: 'email',
     configured: email !== null,
@@ -52,7 +54,10 @@ export function createEmailChannel(email: ActivityDeps['email']): ChannelSender 
 
     async render({ request, context, renderer }) {
       const rendered = (await renderer.load({ name: request.template, hash: request.templateVersion })).email(context);
-      return { subject: rendered.subject, html: rendered.html, text: rendered.text };
+      if (!links || rendered.html === null) return { subject: rendered.subject, html: rendered.html, text: rendered.text };
+      // The stored content is what was sent (tracked HTML) plus the original URLs the click links point into.
+      const tracked = rewriteLinks(rendered.html, { ...links, messageKey: request.messageKey, customerId: request.customerId, journeyId: request.journeyId, stepId: request.stepId });
+      return { subject: rendered.subject, html: tracked.html, text: rendered.text, links: tracked.links };
     },
 
     async deliver(input, rendered, addresses): Promise<ChannelResult> {
@@ -65,9 +70,10 @@ export function createEmailChannel(email: ActivityDeps['email']): ChannelSender 
         return { kind: 'final', reason: 'failed:invalid_address', address, detail: `"${address}" (traits.email of customer ${request.customerId}) is not a valid email address; correct the trait.` };
       }
       const { subject, html, text } = emailContent(rendered);
+      const trackedLinks = Array.isArray(rendered.links) ? { links: rendered.links } : {};
       const messageId = stableMessageId(request.messageKey);
       const listHeaders = listUnsubscribeHeaders(input);
-      const content = { to: address, subject, html, text, ...(listHeaders['List-Unsubscribe'] ? { listUnsubscribe: listHeaders['List-Unsubscribe'] } : {}) };
+      const content = { to: address, subject, html, text, ...trackedLinks, ...(listHeaders['List-Unsubscribe'] ? { listUnsubscribe: listHeaders['List-Unsubscribe'] } : {}) };
       try {
         const info: unknown = await email.transport.sendMail({
           from: email.from,

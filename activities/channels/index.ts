@@ -11,7 +11,7 @@ export type { ChannelInput, ChannelResult, ChannelSender } from './channel';
 
 export function createChannels(deps: Pick<ActivityDeps, 'email' | 'sms' | 'push' | 'links'>): Record<Channel, ChannelSender> {
   return {
-    email: createEmailChannel(deps.email),
+    email: createEmailChannel(deps.email, deps.links),
     sms: createSmsChannel(deps.sms ?? null),
     push: createPushChannel(deps.push ?? null, deps.links ? { links: deps.links } : {}),
   } satisfies Record<Channel, ChannelSender>;

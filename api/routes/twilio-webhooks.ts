@@ -17,7 +17,7 @@ export interface TwilioWebhookDeps {
   authToken: string;
   /** PUBLIC_URL: the base URL Twilio calls; signatures cover it plus the request path and query. */
   publicUrl: string;
-  /** Where other inbound texts go as `sms.received` events (api/ingest.ts). @default none: they are only acknowledged */
+  /** Where other inbound texts go as `sms.received` events, and delivery reports of known messages as `sms.delivered` / `sms.undelivered` / `sms.failed` (api/ingest.ts). @default none: they are only acknowledged */
   ingest?: (event: LoggedEventInput) => Promise<unknown>;
   /** The reply to HELP / INFO. @default DEFAULT_SMS_HELP_TEXT */
   helpText?: string;
@@ -35,6 +35,9 @@ const InboundSchema = z.object({ MessageSid: z.string().min(1), From: z.string()
 
 // Callbacks can arrive out of order: a late "sent" must not overwrite "delivered".
 const STATUS_RANK: Record<string, number> = { accepted: 0, scheduled: 0, queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, read: 4 };
+
+/** Final delivery statuses that become `sms.<status>` events for the customer's runs. */
+const DELIVERY_EVENTS = new Set(['delivered', 'undelivered', 'failed']);
 
 /** Delivery errors that say the number will never take SMS (30003, "switched off", is temporary: not here). */
 function permanentSuppression(code: number): { reason: SuppressionReason; what: string } | null {
@@ -95,6 +98,21 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): (app: FastifyInstance) 
       const address = row?.address ?? (to ? normalisePhone(to) : null);
       if (suppression && address) {
         await deps.store.addSuppression({ channel: 'sms', address, reason: suppression.reason, detail: `Message ${sid} ${status} with Twilio error ${code}: ${suppression.what}.`, at });
+      }
+      if (deps.ingest && row && DELIVERY_EVENTS.has(status)) {
+        // One event per message and final status (messageId), so Twilio's retries dedupe in the log.
+        const event: LoggedEventInput = {
+          messageId: `twilio-status:${sid}:${status}`,
+          type: 'track',
+          customerId: row.customerId,
+          event: `sms.${status}`,
+          properties: { message_key: row.messageKey, journey_id: row.journeyId, step_id: row.stepId, message_sid: sid, error_code: code },
+          traits: {},
+          timestamp: at,
+        };
+        await deps.ingest(event).catch((error: unknown) => {
+          log(`touchpoint twilio: sms.${status} for ${sid} (message ${row.messageKey}) not recorded: ${error instanceof Error ? error.message : String(error)}`);
+        });
       }
       return reply.code(204).send();
     });
