@@ -3,8 +3,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActivityDeps, SendRequest } from '../../activities/contract';
 import { createSmsDeps } from '../../runtime/twilio';
-import type { Store } from '../../store/types';
-import type { TwilioEmulator } from '../support/twilio-emulator';
+import { createApiServer } from '../../api';
+import { ingest } from '../../api/ingest';
+import { twilioWebhooks } from '../../api/routes/twilio-webhooks';
+import type { Router } from '../../routing/router';
+import type { LoggedEvent, Store } from '../../store/types';
+import { listen, type Api } from '../api/http';
+import { createTestStore } from '../support/db';
+import { startTwilioEmulator, type TwilioEmulator } from '../support/twilio-emulator';
 
 export const SMS_TEMPLATE = ['{{!-- sms.text --}}', 'Hi {{traits.first_name}} & welcome: your {{event.properties.plan}} plan is live. Reply STOP to opt out.'].join('\n');
 export const SMS_TEMPLATE_HASH = createHash('sha256').update(SMS_TEMPLATE).digest('hex');
@@ -54,4 +60,45 @@ export function emulatorSmsDeps(emulator: TwilioEmulator, overrides: { authToken
   });
   if (!deps) throw new Error('createSmsDeps returned null for a complete Twilio configuration');
   return deps;
+}
+
+export interface WebhookWorld {
+  store: Store;
+  emulator: TwilioEmulator;
+  api: Api;
+  /** Events the webhooks sent through the event path, in order. */
+  routed: LoggedEvent[];
+  close(): Promise<void>;
+}
+
+/**
+ * A PGlite store with the SMS template, the Twilio emulator and the API with the Twilio
+ * webhooks on real HTTP; Twilio calls PUBLIC_URL, which a "reverse proxy" hands to the server.
+ */
+export async function startWebhookWorld(): Promise<WebhookWorld> {
+  const testStore = await createTestStore('pglite');
+  const { store } = testStore;
+  await saveSmsTemplate(store);
+  const routed: LoggedEvent[] = [];
+  const router: Router = {
+    async route(event) {
+      routed.push(event);
+      return { runs: [] };
+    },
+  };
+  const emulator = await startTwilioEmulator();
+  const plugin = twilioWebhooks({ store, authToken: emulator.authToken, publicUrl: PUBLIC_URL, ingest: (event) => ingest({ store, router }, event) });
+  const api = await listen(createApiServer({ store, router, apiKeys: [], health: async () => ({}), plugins: [plugin] }));
+  emulator.forward(PUBLIC_URL, api.url);
+  return {
+    store,
+    emulator,
+    api,
+    routed,
+    async close() {
+      await api.close();
+      await emulator.stop();
+      await testStore.dispose();
+    },
+  };
 }

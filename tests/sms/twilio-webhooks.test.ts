@@ -1,46 +1,28 @@
 // Twilio's webhooks over real HTTP, posted and signed by the Twilio emulator the way Twilio
 // signs them: delivery reports, STOP / START / HELP, other replies, and forged requests.
-import { createApiServer } from '../../api';
-import { ingest } from '../../api/ingest';
-import { DEFAULT_SMS_HELP_TEXT, twilioWebhooks } from '../../api/routes/twilio-webhooks';
+import { DEFAULT_SMS_HELP_TEXT } from '../../api/routes/twilio-webhooks';
 import { createSmsChannel } from '../../activities/channels/sms';
 import { createRenderer } from '../../render/renderer';
-import type { Router } from '../../routing/router';
 import type { LoggedEvent, Store } from '../../store/types';
-import { createTestStore, type TestStore } from '../support/db';
-import { startTwilioEmulator, type TwilioEmulator } from '../support/twilio-emulator';
-import { listen, type Api } from '../api/http';
-import { emulatorSmsDeps, PUBLIC_URL, saveSmsTemplate, smsCustomer, smsRequest } from './support';
+import type { TwilioEmulator } from '../support/twilio-emulator';
+import type { Api } from '../api/http';
+import { emulatorSmsDeps, PUBLIC_URL, smsCustomer, smsRequest, startWebhookWorld, type WebhookWorld } from './support';
 
 const INBOUND = `${PUBLIC_URL}/webhooks/twilio/inbound`;
 
 describe('Twilio webhooks', () => {
-  let testStore: TestStore;
+  let world: WebhookWorld;
   let store: Store;
   let emulator: TwilioEmulator;
   let api: Api;
-  const routed: LoggedEvent[] = [];
-  const router: Router = {
-    async route(event) {
-      routed.push(event);
-      return { runs: [] };
-    },
-  };
+  let routed: LoggedEvent[];
 
   beforeAll(async () => {
-    testStore = await createTestStore('pglite');
-    store = testStore.store;
-    await saveSmsTemplate(store);
-    emulator = await startTwilioEmulator();
-    const plugin = twilioWebhooks({ store, authToken: emulator.authToken, publicUrl: PUBLIC_URL, ingest: (event) => ingest({ store, router }, event) });
-    api = await listen(createApiServer({ store, router, apiKeys: [], health: async () => ({}), plugins: [plugin] }));
-    // Twilio calls the public URL; a reverse proxy hands the request to this local server.
-    emulator.forward(PUBLIC_URL, api.url);
+    world = await startWebhookWorld();
+    ({ store, emulator, api, routed } = world);
   });
   afterAll(async () => {
-    await api?.close();
-    await emulator?.stop();
-    await testStore?.dispose();
+    await world?.close();
   });
 
   /** A real SMS through the library to the emulator, logged as sent with its Message SID. */

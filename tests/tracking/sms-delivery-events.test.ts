@@ -1,43 +1,23 @@
 // Twilio status callbacks for a message we sent become `sms.delivered` / `sms.undelivered`
 // events through the event path: signed by the Twilio emulator the way Twilio signs them.
 import { createSmsChannel } from '../../activities/channels/sms';
-import { createApiServer } from '../../api';
-import { ingest } from '../../api/ingest';
-import { twilioWebhooks } from '../../api/routes/twilio-webhooks';
 import { createRenderer } from '../../render/renderer';
-import type { Router } from '../../routing/router';
 import type { LoggedEvent, Store } from '../../store/types';
-import { listen, type Api } from '../api/http';
-import { emulatorSmsDeps, PUBLIC_URL, saveSmsTemplate, smsCustomer, smsRequest } from '../sms/support';
-import { createTestStore, type TestStore } from '../support/db';
-import { startTwilioEmulator, type TwilioEmulator } from '../support/twilio-emulator';
+import { emulatorSmsDeps, smsCustomer, smsRequest, startWebhookWorld, type WebhookWorld } from '../sms/support';
+import type { TwilioEmulator } from '../support/twilio-emulator';
 
 describe('SMS delivery events', () => {
-  let testStore: TestStore;
+  let world: WebhookWorld;
   let store: Store;
   let emulator: TwilioEmulator;
-  let api: Api;
-  const routed: LoggedEvent[] = [];
-  const router: Router = {
-    async route(event) {
-      routed.push(event);
-      return { runs: [] };
-    },
-  };
+  let routed: LoggedEvent[];
 
   beforeAll(async () => {
-    testStore = await createTestStore('pglite');
-    store = testStore.store;
-    await saveSmsTemplate(store);
-    emulator = await startTwilioEmulator();
-    const plugin = twilioWebhooks({ store, authToken: emulator.authToken, publicUrl: PUBLIC_URL, ingest: (event) => ingest({ store, router }, event) });
-    api = await listen(createApiServer({ store, router, apiKeys: [], health: async () => ({}), plugins: [plugin] }));
-    emulator.forward(PUBLIC_URL, api.url);
+    world = await startWebhookWorld();
+    ({ store, emulator, routed } = world);
   });
   afterAll(async () => {
-    await api?.close();
-    await emulator?.stop();
-    await testStore?.dispose();
+    await world?.close();
   });
 
   /** A real SMS through the library to the emulator, logged as sent with its Message SID unless `logged` is false. */
