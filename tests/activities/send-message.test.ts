@@ -1,13 +1,11 @@
 // sendMessage against a real SMTP server (smtp-server) and a real store: what arrives, and
 // that a key is sent at most once through retries, repeats and crashes.
 import { createHash, randomUUID } from 'node:crypto';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../../activities';
 import type { SendRequest } from '../../activities/contract';
 import { verifyUnsubscribeToken } from '../../consent/tokens';
-import { rawHeader } from '../decision/support/mail-server';
+import { rawHeader, startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import type { Store } from '../../store/types';
 import { createTestStore, type TestStore } from '../support/db';
 import { freePort } from '../support/ports';
@@ -23,49 +21,10 @@ const WELCOME = [
 const TEXT_ONLY = ['{{!-- email.subject --}}', 'Receipt for {{event.properties.plan}}', '{{!-- email.text --}}', 'Tom & Jerry say hi to {{traits.first_name}}.'].join('\n');
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-interface Mailbox {
-  port: number;
-  messages: ParsedMail[];
-  close(): Promise<void>;
-}
-
-/** A real SMTP server; recipients whose address starts with "rejected" get 550 at RCPT TO. */
-async function startMailbox(port = 0): Promise<Mailbox> {
-  const messages: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('rejected')) return callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          messages.push(mail);
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : port,
-    messages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('sendMessage over SMTP', () => {
   let testStore: TestStore;
   let store: Store;
-  let mailbox: Mailbox;
+  let mailbox: SmtpSink;
   const transports: Transporter[] = [];
 
   const activitiesFor = (port: number | null) => {
@@ -100,7 +59,7 @@ describe('sendMessage over SMTP', () => {
     store = testStore.store;
     await store.saveTemplateVersion({ hash: sha(WELCOME), name: 'welcome', source: WELCOME });
     await store.saveTemplateVersion({ hash: sha(TEXT_ONLY), name: 'receipt', source: TEXT_ONLY });
-    mailbox = await startMailbox();
+    mailbox = await startSmtpSink();
   });
   afterAll(async () => {
     transports.forEach((t) => t.close());
@@ -108,7 +67,7 @@ describe('sendMessage over SMTP', () => {
     await testStore?.dispose();
   });
 
-  const received = (to: string) => mailbox.messages.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === to);
+  const received = (to: string) => mailbox.to(to);
 
   test('sends one email with the rendered parts, escaped traits in HTML and a Message-ID derived from the key', async () => {
     const customerId = await customer({ email: 'Ada@Example.com', first_name: '<script>alert(1)</script>' });
@@ -212,7 +171,7 @@ describe('sendMessage over SMTP', () => {
     await expect(activities.sendMessage(req)).rejects.toMatchObject({ name: 'ApplicationFailure', type: 'ProviderUnavailable', nonRetryable: false });
     expect(await store.getMessage(req.messageKey)).toMatchObject({ status: 'retrying', detail: expect.stringContaining('SMTP server unavailable') });
 
-    const late = await startMailbox(port);
+    const late = await startSmtpSink({ port });
     try {
       expect(await activities.sendMessage(req)).toMatchObject({ reason: 'sent', channel: 'email' });
       expect(await activities.sendMessage(req)).toMatchObject({ reason: 'sent' });

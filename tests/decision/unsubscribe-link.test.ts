@@ -2,7 +2,7 @@
 // also for a run already waiting between two emails; the one-click POST and bad links.
 import type { ParsedMail } from 'mailparser';
 import { signUnsubscribeToken } from '../../consent/tokens';
-import { rawHeader } from './support/mail-server';
+import { rawHeader } from '../support/smtp-sink';
 import { startWorld, type World } from './support/world';
 
 /** The https URL in a `List-Unsubscribe: <url>` header. */

@@ -1,13 +1,13 @@
 // The SMTP server is down when the journey sends, comes up a while later: the real workflow
 // retries the real activity until it is, and the email arrives exactly once.
 import { startWorld, type World } from '../decision/support/world';
-import { startMailServer, type MailServer } from '../decision/support/mail-server';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { freePort } from '../support/ports';
 
 describe('SMTP server down, then up', () => {
   let world: World;
   let port: number;
-  let late: MailServer | undefined;
+  let late: SmtpSink | undefined;
   beforeAll(async () => {
     port = await freePort();
     world = await startWorld({ smtpPort: port });
@@ -31,7 +31,7 @@ describe('SMTP server down, then up', () => {
     expect((await world.store.getMessage(key))?.attempts).toBeGreaterThanOrEqual(2);
     expect(world.mail.messages).toEqual([]);
 
-    late = await startMailServer({ port });
+    late = await startSmtpSink({ port });
     const state = await handle.result();
     expect(state.sends.map((s) => `${s.stepId}:${s.reason}`)).toEqual(['hello:sent']);
     expect(late.messages.map((m) => m.subject)).toEqual([`News for ${customerId} (decision)`]);

@@ -11,7 +11,7 @@ import { journeyWorkflowId } from '../../core/ids';
 import { buildSnapshot } from '../../dsl/snapshot';
 import { JourneySchema } from '../../dsl/schema';
 import { JOURNEY_WORKFLOW, type JourneyRunWorkflow } from '../../workflows/definitions';
-import { startMailServer, type MailServer } from '../decision/support/mail-server';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createTestStore, type TestStore } from '../support/db';
 import { startTimeSkipping } from '../workflows/support/time-skipping';
 
@@ -47,7 +47,7 @@ function startChildWorker(env: Record<string, string>): Promise<ChildProcess> {
 describe('worker killed between the provider call and the log update', () => {
   let env: TestWorkflowEnvironment;
   let testStore: TestStore;
-  let mail: MailServer;
+  let mail: SmtpSink;
   let child: ChildProcess | undefined;
   const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
   let arrived: () => void;
@@ -63,7 +63,7 @@ describe('worker killed between the provider call and the log update', () => {
     }
     testStore = await createTestStore('postgres');
     // The first email's 250 is held until the test has killed the worker that sent it.
-    mail = await startMailServer({
+    mail = await startSmtpSink({
       beforeReply: async () => {
         arrived();
         await replyReleased;

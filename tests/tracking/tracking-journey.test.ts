@@ -16,7 +16,7 @@ import { createRouter } from '../../routing';
 import type { LoggedEventInput } from '../../store/types';
 import { signClickToken } from '../../tracking/tokens';
 import { runStateQuery } from '../../workflows/definitions';
-import { startMailServer, type MailServer } from '../decision/support/mail-server';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createTestStore, type TestStore } from '../support/db';
 import { startTimeSkipping } from '../workflows/support/time-skipping';
 
@@ -46,7 +46,7 @@ const SECRET = 'tracking-test-secret-0123456789';
 
 describe('email open and click tracking', () => {
   let db: TestStore;
-  let mail: MailServer;
+  let mail: SmtpSink;
   let env: TestWorkflowEnvironment;
   let http: FastifyInstance;
   let publicUrl: string;
@@ -61,7 +61,7 @@ describe('email open and click tracking', () => {
     } catch {
       // Installed by an earlier test file in this jest worker.
     }
-    [db, mail, env] = await Promise.all([createTestStore('pglite'), startMailServer(), startTimeSkipping()]);
+    [db, mail, env] = await Promise.all([createTestStore('pglite'), startSmtpSink(), startTimeSkipping()]);
     const store = db.store;
     await store.saveTemplateVersion({ name: 'picks', hash: HASH, source: SOURCE });
     const taskQueue = `tracking-${process.pid}`;

@@ -20,7 +20,7 @@ import type { Store } from '../../../store/types';
 import { JOURNEY_WORKFLOW, runStateQuery, type JourneyRunWorkflow } from '../../../workflows/definitions';
 import { createTestStore, type TestStore } from '../../support/db';
 import { startTimeSkipping } from '../../workflows/support/time-skipping';
-import { startMailServer, type MailServer } from './mail-server';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 
 /** Templates every decision test can send; `news` shows the unsubscribe link. */
 export const TEMPLATES: Record<string, string> = {
@@ -35,7 +35,7 @@ export type Steps = JourneyInput['steps'];
 export interface World {
   env: TestWorkflowEnvironment;
   store: Store;
-  mail: MailServer;
+  mail: SmtpSink;
   /** Base URL of the HTTP server with GET/POST /u/<token>. */
   publicUrl: string;
   secret: string;
@@ -82,7 +82,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await store.saveTemplateVersion({ hash: hashOf(source), name, source });
       templates[name] = hashOf(source);
     }
-    const mail = await startMailServer();
+    const mail = await startSmtpSink();
     parts.push(() => mail.close());
     const secret = randomUUID().repeat(2);
     const http: FastifyInstance = Fastify({ logger: false });
