@@ -2,7 +2,7 @@
 // journey runs, and the support actions (exit all runs, change a channel's consent).
 import type { Channel } from '../dsl/schema';
 import type { CustomerView, RunPage } from '../support/types';
-import { html } from './html';
+import { html } from '../api/html';
 import { badge, csrfField, customerHref, orDash, page, runHref, when, type PageOptions } from './layout';
 
 const CHANNELS: readonly Channel[] = ['email', 'sms', 'push'];

@@ -1,5 +1,5 @@
 // The page shell every inspector page shares, and small formatting helpers for times and badges.
-import { html, type Html, type HtmlValue } from './html';
+import { html, type Html, type HtmlValue } from '../api/html';
 import type { Session } from './session';
 
 export interface PageOptions {

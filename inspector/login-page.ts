@@ -1,5 +1,5 @@
 // Sign-in, search and error pages: the small pages around the customer and run views.
-import { html } from './html';
+import { html } from '../api/html';
 import { page, type PageOptions } from './layout';
 
 export function loginPage(options: { message?: string; next?: string } = {}): string {

@@ -1,6 +1,6 @@
 // One message as it was sent: email in a sandboxed frame (and its text part), SMS text, push payload.
 import type { MessageRow } from '../store/types';
-import { html } from './html';
+import { html } from '../api/html';
 import { badge, messageHref, orDash, page, runHref, when, type PageOptions } from './layout';
 
 /** The CSP the email preview is served with: no scripts, no forms, no requests except images. */

@@ -1,7 +1,7 @@
 // One journey run: its header, the timeline of steps, every send with its reason, and the exit action.
 import type { MessageRow } from '../store/types';
 import type { RunDetail } from '../support/types';
-import { html } from './html';
+import { html } from '../api/html';
 import { badge, csrfField, customerHref, messageHref, orDash, page, runHref, when, type PageOptions } from './layout';
 
 export function runPage(session: NonNullable<PageOptions['session']>, run: RunDetail, notice?: string): string {

@@ -1,6 +1,6 @@
 // The hosted survey page (en/it): the kind's scale as radio buttons, an optional comment, and
 // the thank-you and invalid-link pages. Mobile-first, labelled for screen readers, no script.
-import { html, raw, type Html } from '../inspector/html';
+import { html, raw, type Html } from '../api/html';
 import { SCALES, type SurveyKind } from './scoring';
 
 export type PageLanguage = 'en' | 'it';

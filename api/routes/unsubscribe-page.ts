@@ -1,11 +1,10 @@
 // The small HTML pages an unsubscribe link shows: what happened, readable on a phone, no
 // scripts or external resources (the token is in the URL, so no referrer leaves the page).
 import type { Channel } from '../../dsl/schema';
+import { escapeHtml as escape } from '../html';
 
 const WHAT: Record<Channel, string> = { email: 'marketing emails', sms: 'marketing text messages', push: 'marketing notifications' };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function page(title: string, body: string): string {
   return `<!doctype html>

@@ -2,7 +2,7 @@
 // CSRF, escaping, the preview's sandbox and the actions it hands to the service.
 import { createApiServer } from '../../api';
 import { inspectorRoutes } from '../../inspector';
-import { html } from '../../inspector/html';
+import { html } from '../../api/html';
 import { sessionToken } from '../../inspector/session';
 import type { Router } from '../../routing/router';
 import type { Store } from '../../store/types';

@@ -1,5 +1,5 @@
-// A tiny `html` tagged template: every interpolation is escaped unless it is already Html, so
-// customer data (names, traits, message text) can never become markup on an inspector page.
+// HTML for the pages we serve (inspector, survey, unsubscribe): a tagged template that escapes every interpolation.
+// Customer data (names, traits, message text) can never become markup on a page.
 
 /** Markup that is safe to insert as it is: made by `html` or `raw`. */
 export class Html {
