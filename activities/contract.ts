@@ -1,5 +1,6 @@
 // What the journey workflow may ask of activities: the only door from workflow code to I/O.
-import type { Channel } from '../dsl/schema';
+import type { SurveyResult } from '../dsl/conditions';
+import type { Channel, StepKind, WebhookStep } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
 import type { ReasonCode } from '../core/reasons';
 import type { MessageCategory } from '../store/types';
@@ -24,6 +25,67 @@ export interface SendRequest {
   category?: MessageCategory;
   /** The journey's quiet hours: an object overrides QUIET_HOURS, `false` disables it, absent uses it. */
   quietHours?: QuietHours | false;
+  /** Survey steps: the message carries a signed survey link (`survey.url`, `survey.scores` in the template). */
+  survey?: { kind: 'nps' | 'csat' | 'ces'; /** When the link stops answering (ISO): the step's wait deadline. */ expiresAt: string };
+  /** Steps the run finished since its last report, recorded with this call (see RunProgressReport). */
+  progress?: StepProgress[];
+}
+
+/** Which run a report or call is about. */
+export interface RunRef {
+  workflowId: string;
+  /** First execution run id (stable across continue-as-new): the key of the run in analytics. */
+  runId: string;
+  journeyId: string;
+  journeyVersion: string;
+  customerId: string;
+}
+
+/**
+ * A step a run finished, other than a send (sends are in the message log). Reported with the
+ * run's next activity call, or with its end, so analytics see every step without extra history.
+ */
+export interface StepProgress {
+  stepId: string;
+  kind: StepKind;
+  /** 1 for the first visit of the step in this run. */
+  visit: number;
+  enteredAt: string;
+  finishedAt: string;
+  /** The outcome shown to support staff, e.g. "case 1 (survey.category eq detractor)". */
+  outcome: string;
+  /** A short value analytics group by: split → variant id; branch → `case-N` | `else`; wait_for → `event` | `timeout`;
+   * survey → its category or `no_response`; webhook → the HTTP status or `failed`; exit → `exit`. */
+  result: string;
+}
+
+/** What the run reports to the analytics tables: finished steps and, once, how it ended. */
+export interface RunProgressReport {
+  run: RunRef;
+  steps: StepProgress[];
+  ending?: { status: 'completed' | 'exited' | 'converted'; reason: string; at: string };
+}
+
+/** One webhook step call. Idempotent per `callKey` (the receiver gets it as `Idempotency-Key`). */
+export interface WebhookRequest extends RunRef {
+  /** `<workflowId>/<firstRunId>/<stepId>/<visit>`. */
+  callKey: string;
+  stepId: string;
+  webhook: WebhookStep;
+  trigger: JourneyEvent;
+  /** The last survey answer of the run (the body template may read `survey.*`). */
+  survey: SurveyResult | null;
+  progress?: StepProgress[];
+}
+
+export interface WebhookOutcome {
+  /** A 2xx answer was received. */
+  ok: boolean;
+  /** The last HTTP status, or null when no answer came (timeout, refused connection). */
+  status: number | null;
+  attempts: number;
+  /** For support staff: "HTTP 200 from crm.example.com in 35 ms", "HTTP 500 after 5 attempts: …". */
+  detail: string;
 }
 
 export interface QuietHours {
@@ -61,10 +123,14 @@ export interface Profile {
 export interface JourneyActivities {
   /** Decide and, if allowed, send one message. Idempotent per `messageKey`. */
   sendMessage(request: SendRequest): Promise<SendOutcome>;
-  /** The customer's current profile (empty traits for an unknown customer). */
-  loadProfile(customerId: string): Promise<Profile>;
+  /** The customer's current profile (empty traits for an unknown customer); records `progress` when given. */
+  loadProfile(customerId: string, progress?: RunProgressReport): Promise<Profile>;
   /** Next instant (ISO) after `after` when the customer's local clock reads `time` (HH:MM). */
-  nextLocalTime(request: { customerId: string; time: string; after: string }): Promise<string>;
+  nextLocalTime(request: { customerId: string; time: string; after: string; progress?: RunProgressReport }): Promise<string>;
+  /** Call a webhook step's endpoint with a signed JSON body; retried by throwing until `attempts`, then a final outcome. */
+  callWebhook(request: WebhookRequest): Promise<WebhookOutcome>;
+  /** Record finished steps and the run's ending in the analytics tables (idempotent). */
+  recordProgress(report: RunProgressReport): Promise<void>;
 }
 
 /** What activities are built from (`createActivities(deps)`); tests inject real local peers. */
@@ -91,4 +157,6 @@ export interface ActivityDeps {
   links?: { publicUrl: string; secret: string };
   /** The clock caps and quiet hours are decided by (tests follow the test server's time). @default () => new Date() */
   now?: () => Date;
+  /** Webhook steps: where their HMAC keys come from (`secret_env` names a key here). @default process.env */
+  webhookSecrets?: Record<string, string | undefined>;
 }

@@ -1,6 +1,7 @@
 // The send activity, the one decision path every message goes through: claim the key, spot a
 // repeated run, decide (consent → caps → quiet hours, fallback channel), render, mark
-// `dispatching`, hand to the provider, record. At most once when in doubt.
+// `dispatching`, hand to the provider, record. At most once when in doubt. Survey sends carry
+// signed survey links in the render context; progress the run reports is recorded first.
 import { ApplicationFailure } from '@temporalio/common';
 import { signUnsubscribeToken } from '../consent/tokens';
 import type { Channel } from '../dsl/schema';
@@ -11,6 +12,8 @@ import { stableMessageId } from './channels/email';
 import type { ActivityDeps, SendOutcome, SendRequest } from './contract';
 import { profileTimeZone } from './load-profile';
 import { decideChannel } from './policy/decide';
+import { progressOf, recordGivenProgress } from './record-progress';
+import { surveyContext, surveyLinksMissingDetail, type SurveyRenderContext } from './survey-context';
 
 export interface SendMessageDeps {
   store: Store;
@@ -37,13 +40,17 @@ export function outcomeOf(row: MessageRow): SendOutcome {
   };
 }
 
-export function renderContextFor(request: SendRequest, contact: Contact | null, links?: RenderContext['links']): RenderContext {
+/** What a send's templates read: the RenderContext, plus `survey` for survey steps. */
+export type SendRenderContext = RenderContext & { survey?: SurveyRenderContext };
+
+export function renderContextFor(request: SendRequest, contact: Contact | null, links?: RenderContext['links'], survey?: SurveyRenderContext): SendRenderContext {
   return {
     customer: { id: request.customerId },
     traits: contact?.traits ?? {},
     event: { name: request.trigger.name, properties: request.trigger.properties, timestamp: request.trigger.timestamp },
     journey: { id: request.journeyId },
     ...(links ? { links } : {}),
+    ...(survey ? { survey } : {}),
   };
 }
 
@@ -57,6 +64,7 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
   const { store, channels, renderer } = deps;
   const clock = deps.now ?? (() => new Date());
   return async function sendMessage(request) {
+    await recordGivenProgress(store, progressOf(request, request.progress));
     const key = request.messageKey;
     const finish = async (outcome: Parameters<Store['finishMessage']>[1]) => outcomeOf(await store.finishMessage(key, { at: clock().toISOString(), ...outcome }));
     const claim = await store.claimMessage({
@@ -95,13 +103,19 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
       });
     }
 
+    let survey: SurveyRenderContext | undefined;
+    if (request.survey) {
+      if (!deps.links) return finish({ reason: 'failed:channel_not_configured', detail: surveyLinksMissingDetail(request) });
+      survey = surveyContext(deps.links, { ...request, survey: request.survey });
+    }
+
     const now = clock();
     const contact = await store.getContact(request.customerId);
     const consent = await store.getConsent(request.customerId);
     const zone = profileTimeZone(contact?.traits ?? {}, deps.defaultTimezone ?? 'UTC');
     const inputFor = (channel: Channel): ChannelInput => ({
       request, contact, renderer, store,
-      context: renderContextFor(request, contact, deps.links ? { unsubscribe: unsubscribeUrl(deps.links, request, channel, now) } : undefined),
+      context: renderContextFor(request, contact, deps.links ? { unsubscribe: unsubscribeUrl(deps.links, request, channel, now) } : undefined, survey),
     });
     const decide = (channel: Channel) => decideChannel({ sender: channels[channel], input: inputFor(channel), consent, policy: deps.policy, zone, now });
 

@@ -1,5 +1,6 @@
-// One event through the spine: event log (dedupe by messageId) → contact → router → mark
-// routed. A retry of a routed event is answered from the log with no second effect.
+// One event through the spine: event log (dedupe by messageId) → engagement counts of tracked
+// messages → contact → router → mark routed. A retry of a routed event is answered from the log
+// with no second effect.
 import type { Router } from '../routing/router';
 import { RoutingResultSchema, type RoutingResult } from '../routing/result';
 import type { LoggedEvent, LoggedEventInput, Store } from '../store/types';
@@ -27,6 +28,9 @@ export async function ingest(deps: IngestDeps, input: LoggedEventInput): Promise
   if (!inserted && event.routedAt !== null) {
     return { messageId: event.messageId, duplicate: true, runs: storedRuns(event) };
   }
+  // Counted once, when the event is first logged: a retried messageId never counts twice.
+  const engagement = inserted ? engagementOf(event) : null;
+  if (engagement) await storeCall(event.messageId, () => deps.store.recordEngagement(engagement));
   // From here on the logged row is the truth: a retry whose first attempt did not finish routes
   // what was logged first, not whatever the retry carries.
   if (event.type === 'identify' || Object.keys(event.traits).length > 0) {
@@ -47,6 +51,16 @@ export async function ingest(deps: IngestDeps, input: LoggedEventInput): Promise
   // Not a duplicate even when the messageId was logged before: that attempt never finished,
   // so this is the first answer the sender gets (routing is idempotent).
   return { messageId: event.messageId, duplicate: false, runs: routing.runs };
+}
+
+const ENGAGEMENT = new Map<string, 'opened' | 'clicked'>([['email.opened', 'opened'], ['email.clicked', 'clicked'], ['push.clicked', 'clicked']]);
+
+/** The open or click a tracking event reports about one of our messages (properties.message_key), if it is one. */
+export function engagementOf(event: LoggedEvent): Parameters<Store['recordEngagement']>[0] | null {
+  const kind = event.event === null ? undefined : ENGAGEMENT.get(event.event);
+  const messageKey = event.properties.message_key;
+  if (kind === undefined || typeof messageKey !== 'string' || messageKey === '') return null;
+  return { messageKey, kind, at: event.timestamp, ...(kind === 'opened' && event.properties.privacy_proxy === true ? { proxied: true } : {}) };
 }
 
 /** The routing stored with a duplicate; an unreadable one (never written by us) counts as none. */

@@ -6,6 +6,8 @@ import * as s from './schemas';
 import { PushSubscriptionRequestSchema, PushUnsubscribeRequestSchema } from './routes/push-schemas';
 import * as support from './routes/support-schemas';
 import { supportPaths } from './openapi-support';
+import { reportPaths } from './openapi-reports';
+import { JourneyReportSchema } from '../analytics/report-schema';
 
 const components = [
   ['IdentifyRequest', s.IdentifyRequestSchema],
@@ -26,6 +28,7 @@ const components = [
   ['ExitAllResult', support.ExitAllResultSchema],
   ['ConsentRequest', support.ConsentRequestSchema],
   ['AuditList', support.AuditListSchema],
+  ['JourneyReport', JourneyReportSchema],
 ] as const;
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -35,7 +38,7 @@ const errors = (...codes: number[]) => {
     400: 'Invalid JSON or body (every issue listed, with its path).',
     401: 'Missing or invalid API key.',
     403: 'The API key\'s role may not use this route (the message names the role needed).',
-    404: 'No customer or run with that id (the message says how to find one).',
+    404: 'No customer, run or journey with that id (the message says how to find one).',
     409: 'The run is not running, so there is nothing to exit.',
     413: 'Body larger than the limit.',
     415: 'Content-Type is not application/json.',
@@ -86,6 +89,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...supportPaths(json, errors),
+      ...reportPaths(json, errors),
       '/healthz': {
         get: {
           summary: 'Health of Temporal and the database (no API key needed)',

@@ -27,6 +27,11 @@ export const TraitsSchema = z
   .meta({ description: 'Customer profile fields to merge into the contact; `email` and `phone` are the addresses messages go to.' });
 export const TimestampSchema = z.iso
   .datetime({ offset: true, error: 'timestamp must be ISO 8601 with a time zone, e.g. 2025-01-31T12:00:00Z' })
+  // The database keeps years 1 to 9999 as written; year 0 (or 10000 once shifted to UTC) would fail to store.
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'timestamp must fall between the years 0001 and 9999 (in UTC)')
   .meta({ description: 'When it happened (ISO 8601). Default: when Touchpoint received it.' });
 
 const identifyFields = {

@@ -6,9 +6,10 @@ import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
 import { bearerAuth, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
-import { invalidBody } from './http-error';
+import { formatPath, HttpError, invalidBody } from './http-error';
 import { ingest, toLoggedEvent } from './ingest';
 import { openApiDocument } from './openapi';
+import { findUnstorable } from './storable-input';
 import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
 
 export interface ApiServerDeps {
@@ -35,10 +36,22 @@ export interface ApiServerDeps {
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const bodyLimit = deps.bodyLimitBytes ?? 512 * 1024;
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const app = Fastify({ bodyLimit, logger: false });
+  const app = Fastify({
+    bodyLimit,
+    logger: false,
+    // Errors Fastify answers before routing (a malformed percent-encoding, an over-long path parameter) in our error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      const hint = error.code === 'FST_ERR_BAD_URL' ? ': percent-encode each path segment as UTF-8' : '';
+      const body = new HttpError(status, status < 500 ? 'bad_url' : 'internal', `${error.message}${hint}.`).toBody();
+      reply.raw.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    },
+  });
   // Only JSON is accepted: a text/plain body gets 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app, bodyLimit, log);
+  // Every route, plugins included: text the database cannot store is a 400, never a 5xx.
+  app.addHook('preHandler', async (request) => refuseUnstorable(request));
 
   const document = openApiDocument();
   app.get('/openapi.json', async () => document);
@@ -73,6 +86,16 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   });
   for (const plugin of deps.plugins ?? []) app.register(plugin);
   return app;
+}
+
+function refuseUnstorable(request: FastifyRequest): void {
+  for (const [where, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
+    const found = findUnstorable(value);
+    if (found) {
+      const issue = { path: found.path, message: found.message, code: 'unstorable_value' };
+      throw new HttpError(400, 'invalid_request', `Invalid request ${where}: ${formatPath(found.path)}: ${found.message}.`, [issue]);
+    }
+  }
 }
 
 function parse<T extends z.ZodType>(schema: T, request: FastifyRequest, what: string): z.output<T> {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The `touchpoint` command: validate journeys, preview templates, print the JSON Schema, start the runtime,
-// and (for support staff) inspect customers and runs through the API.
+// and (for support staff) inspect customers, runs and journey reports through the API.
 import { parseArgs } from 'node:util';
 import { customersCommand } from './commands/customers';
 import { previewCommand } from './commands/preview';
+import { reportCommand } from './commands/report';
 import { runsCommand } from './commands/runs';
 import { schemaCommand } from './commands/schema';
 import { startCommand } from './commands/start';
@@ -20,6 +21,7 @@ const commands = {
   start: startCommand,
   customers: customersCommand,
   runs: runsCommand,
+  report: reportCommand,
   help: async (args, io) => {
     const [topic] = args;
     io.out(topic !== undefined && isCommand(topic) ? commandUsage(topic) : usage());

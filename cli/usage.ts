@@ -27,8 +27,11 @@ export const COMMANDS = {
   },
   start: {
     summary: 'Run Touchpoint: API, Temporal worker, email; dev server and local SMTP unless configured.',
-    usage: 'touchpoint start',
-    details: ['Configured by environment variables (see README): TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL, PORT, ...'],
+    usage: 'touchpoint start [--demo]',
+    details: [
+      'Configured by environment variables (see README): TEMPORAL_ADDRESS, DATABASE_URL, SMTP_URL, PORT, ...',
+      '--demo (or TOUCHPOINT_DEMO=1) seeds made-up demo customers and six weeks of their runs for the inspector\'s reports; a second start adds none.',
+    ],
   },
   customers: {
     summary: 'Show a customer: profile, consent with when and why, suppressions, push subscriptions, journey runs.',
@@ -48,6 +51,15 @@ export const COMMANDS = {
       'Run ids look like journey/<journey>/<customer>[/<entry key>]. Statuses: running, completed, exited, converted, failed,',
       'terminated, timed_out, cancelled. A long list prints the command for the next page.',
       'Same API and key as customers (TOUCHPOINT_URL, TOUCHPOINT_API_KEY). Exit 0 ok, 1 not found or the API refused, 2 wrong command line.',
+    ],
+  },
+  report: {
+    summary: 'A journey report: funnel per step, exits by reason, conversions, A/B splits with significance, satisfaction (NPS, CSAT, CES).',
+    usage: 'touchpoint report <journey> [--since <date|30d>] [--until <date|duration>] [--version <hash>] [--bucket day|week] [--json]',
+    details: [
+      'The range is [since, until): dates are UTC (2026-11-01, 2026-11-01T08:00:00Z) or durations back from now (30d, 12h).',
+      'Default: the last 30 days, every journey version. --json prints the whole report (with the time series by --bucket).',
+      'Same API and key as customers (TOUCHPOINT_URL, TOUCHPOINT_API_KEY). Exit 0 ok, 1 unknown journey or the API refused, 2 wrong command line.',
     ],
   },
   help: {

@@ -1,6 +1,8 @@
 // createTouchpointClient: a small typed client for the Touchpoint HTTP API — events for order
-// systems (track / identify / batch) and the support routes (customers, runs, consent, audit).
+// systems (track / identify / batch) and the support routes (customers, runs, consent, audit, reports).
 import type { z } from 'zod';
+import { JourneyReportSchema } from '../analytics/report-schema';
+import type { JourneyReport, ReportQuery } from '../analytics/types';
 import { BatchResultSchema, EventResultSchema, type BatchItem, type BatchRequestSchema, type BatchResult, type EventResult, type IdentifyRequestSchema, type TrackRequestSchema } from '../api/schemas';
 import type { Channel } from '../dsl/schema';
 import type { AuditEntry, CustomerView, RunDetail, RunListStatus, RunPage, RunSummary } from '../support/types';
@@ -34,6 +36,9 @@ export interface RunFilter {
   pageToken?: string;
 }
 
+/** A report's range and filters (every field optional: the last 30 days by day, every version). */
+export type ReportOptions = Omit<ReportQuery, 'journeyId'>;
+
 export interface TouchpointClient {
   track(event: TrackInput): Promise<EventResult>;
   identify(event: IdentifyInput): Promise<EventResult>;
@@ -47,6 +52,11 @@ export interface TouchpointClient {
   exitAllRuns(customerId: string, reason: string): Promise<RunSummary[]>;
   setConsent(customerId: string, change: { channel: Channel; status: 'subscribed' | 'unsubscribed'; reason: string }): Promise<CustomerView>;
   audit(filter?: { target?: string; limit?: number }): Promise<AuditEntry[]>;
+  /**
+   * A journey's report: funnel, exits, conversions, A/B splits, satisfaction. `since`/`until` take ISO
+   * dates or times, or durations back from now (`30d`); a 404 TouchpointApiError names the known journeys.
+   */
+  journeyReport(journeyId: string, options?: ReportOptions): Promise<JourneyReport>;
 }
 
 export function createTouchpointClient(options: TouchpointClientOptions): TouchpointClient {
@@ -93,6 +103,8 @@ export function createTouchpointClient(options: TouchpointClientOptions): Touchp
     exitAllRuns: async (customerId, reason) => (await call(ExitAllResultSchema, 'POST', `/v1/customers/${id(customerId)}/exit-all`, { reason })).runs,
     setConsent: (customerId, change) => call(CustomerViewSchema, 'POST', `/v1/customers/${id(customerId)}/consent`, change),
     audit: async (filter = {}) => (await call(AuditResultSchema, 'GET', `/v1/audit${queryString({ target: filter.target, limit: filter.limit })}`)).entries,
+    journeyReport: (journeyId, options = {}) =>
+      call(JourneyReportSchema, 'GET', `/v1/reports/journeys/${id(journeyId)}${queryString({ since: options.since, until: options.until, version: options.version, bucket: options.bucket })}`),
   };
 }
 

@@ -45,6 +45,9 @@ export const EnvSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: optional,
   TWILIO_API_URL: optional.meta({ description: "Twilio REST base URL override (tests point it at a local emulator). Default Twilio's own." }),
   TWILIO_STATUS_CALLBACK: bool.meta({ description: 'Ask Twilio for delivery callbacks at PUBLIC_URL/webhooks/twilio/status.' }),
+  SMS_RATE_PER_SECOND: optional
+    .pipe(z.coerce.number<string>({ error: 'write a number of messages per second, e.g. SMS_RATE_PER_SECOND=10' }).positive({ error: 'must be above 0 (unset it for no limit)' }).optional())
+    .meta({ description: "SMS each worker process hands to Twilio per second, evenly spaced (a token bucket). With N workers, set the provider's rate / N. Unset: no limit." }),
   VAPID_PUBLIC_KEY: optional,
   VAPID_PRIVATE_KEY: optional,
   VAPID_SUBJECT: optional,
@@ -54,6 +57,7 @@ export const EnvSchema = z.object({
   TEMPLATES_DIR: z.string().default('templates'),
   DEFAULT_TIMEZONE: z.string().default('UTC'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TOUCHPOINT_DEMO: bool.meta({ description: 'Seed made-up demo customers (demo-0001…, @example.com) and six weeks of their runs at start, for the reports (same as `touchpoint start --demo`).' }),
   TOUCHPOINT_URL: z.string().default('http://127.0.0.1:3000').meta({ description: 'Where the CLI reaches the Touchpoint API (customers, runs commands).' }),
   TOUCHPOINT_API_KEY: optional.meta({ description: 'API key the CLI sends (a support or admin key). Default: the key `npm start` generated in TOUCHPOINT_DATA_DIR/api-key, if present.' }),
 });

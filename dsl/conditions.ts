@@ -14,6 +14,23 @@ export interface ConditionContext {
   event?: JourneyEvent | undefined;
   /** Events this run has received, for `received` conditions. */
   received: readonly JourneyEvent[];
+  /** The answer to the run's last `survey` step (`survey.<field>`); undefined before any survey step. */
+  survey?: SurveyResult | null | undefined;
+}
+
+/** What a `survey` step leaves for later steps: `survey.answered`, `survey.score`, ... */
+export interface SurveyResult {
+  /** The survey step's id. */
+  step: string;
+  kind: 'nps' | 'csat' | 'ces';
+  answered: boolean;
+  score?: number;
+  /** promoter/passive/detractor, satisfied/neutral/unsatisfied, easy/neutral/hard. */
+  category?: string;
+  comment?: string | null;
+  /** negative / neutral / positive; null without a comment. */
+  sentiment?: string | null;
+  sentiment_score?: number | null;
 }
 
 type FieldCondition = Extract<Condition, { field: string }>;
@@ -43,7 +60,7 @@ function ownValue(obj: object, key: string): unknown {
   return descriptor === undefined ? undefined : descriptor.value;
 }
 
-/** The value a field path names: `traits.*`, `customer.id`, `trigger.*`, `event.*`. */
+/** The value a field path names: `traits.*`, `customer.id`, `trigger.*`, `event.*`, `survey.*`. */
 export function readField(field: string, ctx: ConditionContext): unknown {
   const [root, ...rest] = field.split('.');
   switch (root) {
@@ -55,6 +72,8 @@ export function readField(field: string, ctx: ConditionContext): unknown {
       return getPath(ctx.trigger, rest);
     case 'event':
       return ctx.event === undefined ? undefined : getPath(ctx.event, rest);
+    case 'survey':
+      return ctx.survey === undefined || ctx.survey === null ? undefined : getPath(ctx.survey, rest);
     default:
       return undefined;
   }

@@ -1,24 +1,35 @@
 // Checks across a validated journey that a schema cannot express: unique step ids, goto
-// targets, durations, loops without a wait, split variants, condition arity and scope, entry key.
+// targets, durations, loops without a wait, split variants, condition arity and scope, survey
+// fields read where a survey can have been answered, webhook templates, entry key.
 import { parseDuration } from './duration';
 import type { Condition, Journey } from './schema';
 import { formatPath, type DocPath, type Problem } from './problems';
 import { loopsWithoutWait } from './loop-check';
 import { didYouMean } from './suggest';
+import { surveyFieldProblems, webhookTemplateProblems } from './survey-webhook-checks';
 import { allConditions, allSteps, type ConditionScope } from './walk';
 import type { Locate } from './yaml-source';
 
-type Found = { path: DocPath; code: string; message: string; at?: 'value' | 'key' };
+/** A problem before it is located in the file. */
+export type Found = { path: DocPath; code: string; message: string; at?: 'value' | 'key' };
 
 /** Every cross-reference problem of one journey, located in its file. */
 export function crossCheck(journey: Journey, file: string, locate: Locate): Problem[] {
-  const found: Found[] = [...stepIds(journey), ...durations(journey), ...splits(journey), ...conditions(journey), ...entryKey(journey)];
+  const found: Found[] = [
+    ...stepIds(journey),
+    ...durations(journey),
+    ...splits(journey),
+    ...conditions(journey),
+    ...surveyFieldProblems(journey),
+    ...webhookTemplateProblems(journey),
+    ...entryKey(journey),
+  ];
   for (const loop of loopsWithoutWait(journey)) {
     found.push({
       path: [...loop.at.path, 'goto'],
       code: 'graph.loop_without_wait',
       message:
-        `step "${loop.at.step.id}" loops back (${loop.cycle.join(' → ')} → ${loop.cycle[0] ?? ''}) without a wait or wait_for step: ` +
+        `step "${loop.at.step.id}" loops back (${loop.cycle.join(' → ')} → ${loop.cycle[0] ?? ''}) without a wait, wait_for or survey step: ` +
         'customers would be messaged with no pause; add a wait inside the loop or remove the goto',
     });
   }
@@ -61,6 +72,8 @@ function durations(journey: Journey): Found[] {
       else if ('for' in step.wait) all.push({ path: [...path, 'wait', 'for'], text: step.wait.for });
     }
     if ('wait_for' in step) all.push({ path: [...path, 'wait_for', 'timeout'], text: step.wait_for.timeout });
+    if ('survey' in step) all.push({ path: [...path, 'survey', 'wait'], text: step.survey.wait });
+    if ('webhook' in step && step.webhook.timeout !== undefined) all.push({ path: [...path, 'webhook', 'timeout'], text: step.webhook.timeout });
   }
   const out: Found[] = [];
   for (const { path, text } of all) {

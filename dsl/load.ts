@@ -6,12 +6,14 @@ import type { TemplateVersion } from '../store/types';
 import { crossCheck } from './cross-checks';
 import { displayPath } from './display-path';
 import { sortProblems, type Problem } from './problems';
+import { nestingProblem } from './nesting';
 import { JourneySchema, type Journey, type JourneySnapshot } from './schema';
 import { salvageJourney } from './salvage';
 import { shapeProblems } from './shape-problems';
 import { buildSnapshot } from './snapshot';
 import { referencedTemplates, templateNotes, templateProblems } from './template-checks';
 import type { TemplateNote } from './sample-checks';
+import { webhookSecretNotes } from './survey-webhook-checks';
 import { readTemplate, templateNames, type LoadedTemplate } from './templates';
 import { parseYamlSource, type Locate } from './yaml-source';
 
@@ -22,6 +24,11 @@ export interface LoadOptions {
   templatesDir: string;
   /** Base for the relative file names in problems and snapshots. @default process.cwd() */
   cwd?: string;
+  /**
+   * The environment the journeys will run with: webhook steps whose `secret_env` it lacks get a
+   * note (a runtime setting, never a problem). @default undefined (no such notes)
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface LoadResult {
@@ -31,7 +38,7 @@ export interface LoadResult {
   templates: TemplateVersion[];
   /** Every problem found, sorted by file and position; empty when all is well. */
   problems: Problem[];
-  /** What validation tells without failing (each SMS part's length with the sample), in journey order. */
+  /** What validation tells without failing (each SMS part's length with the sample, missing webhook secrets), in journey order. */
   notes: TemplateNote[];
 }
 
@@ -53,6 +60,8 @@ export function parseJourneySource(source: string, file: string): { journey?: Jo
 function analyseJourneySource(source: string, file: string): Analysed {
   const yaml = parseYamlSource(source, file);
   if (yaml.broken) return { problems: yaml.problems, locate: yaml.locate };
+  const tooDeep = nestingProblem(yaml.data, file, yaml.locate);
+  if (tooDeep) return { problems: sortProblems([...yaml.problems, tooDeep]), locate: yaml.locate };
   const parsed = JourneySchema.safeParse(yaml.data ?? null);
   if (!parsed.success) {
     const shape = shapeProblems(parsed.error.issues, JourneySchema, yaml.data, file, yaml.locate);
@@ -109,6 +118,7 @@ export async function loadJourneys(opts: LoadOptions): Promise<LoadResult> {
       });
     } else owners.set(journey.id, file);
     notes.push(...templateNotes(journey, lookup));
+    if (opts.env !== undefined) notes.push(...webhookSecretNotes(journey, file, opts.env));
     const used = referencedTemplates(journey).map((name) => templates.get(name));
     if (problems.length > before || used.some((t) => !t || t.problems.length > 0)) continue;
     const hashes: Record<string, string> = {};

@@ -1,13 +1,15 @@
-// Checks of a journey's templates against its `sample:` customer and event: every value a
-// template reads is in the sample (else validation fails, located in the template), and each
-// SMS part's length in segments, reported as a note (a problem past MAX_SMS_SEGMENTS).
+// Checks of a journey's templates against its `sample:` customer and event (and, for survey
+// steps, sample survey links): every value a template reads is in the sample (else validation
+// fails, located in the template), and each SMS part's length in segments, reported as a note
+// (a problem past MAX_SMS_SEGMENTS).
 import { compileTemplate, type RenderContext } from '../render/renderer';
 import { chooseVariant } from '../render/locale';
 import { missingFields, type MissingField } from '../render/sample-fields';
 import { countSmsSegments, describeSmsLength } from '../render/sms-segments';
 import { TEMPLATE_PARTS } from '../render/template-file';
 import type { Problem } from './problems';
-import type { Journey } from './schema';
+import { SCALES } from '../surveys/scoring';
+import type { Journey, SurveyStep } from './schema';
 import type { LoadedTemplate } from './templates';
 import type { PartialSourceFile, TemplateSourceFile } from './template-source';
 
@@ -20,6 +22,31 @@ export interface TemplateNote {
   /** The part, e.g. `sms.text`. */
   path: string;
   message: string;
+}
+
+/** A template as steps use it: by send steps, or by survey steps of one kind (their messages carry `survey`). */
+export interface TemplateUse {
+  template: LoadedTemplate;
+  survey?: SurveyStep['kind'];
+}
+
+/** What the template of a survey step reads as `survey`: its links, one per score for one-click buttons. */
+export interface SurveyLinks {
+  kind: SurveyStep['kind'];
+  /** The survey page. */
+  url: string;
+  /** One link per point of the scale, lowest first (`{{#each survey.scores}}<a href="{{url}}">{{score}}</a>{{/each}}`). */
+  scores: { score: number; url: string }[];
+  min: number;
+  max: number;
+}
+
+/** The `survey` of a survey step's template with sample links (validation, previews). */
+export function sampleSurvey(kind: SurveyStep['kind']): SurveyLinks {
+  const { min, max } = SCALES[kind];
+  const url = 'https://touchpoint.example/s/sample-token';
+  const scores = Array.from({ length: max - min + 1 }, (_, i) => ({ score: min + i, url: `${url}?score=${min + i}` }));
+  return { kind, url, scores, min, max };
 }
 
 /** `templates/order-thanks.hbs: sms.text: 1 segment (GSM-7, 96 chars) …` */
@@ -49,11 +76,25 @@ export function partialFor(template: LoadedTemplate, name: string, locale: strin
   return versions.find((v) => v.locale === tag) ?? versions.find((v) => v.locale === '');
 }
 
-const ROOTS = 'traits.<name>, event.properties.<name>, event.name, customer.id, journey.id and links.unsubscribe';
+/** What the template of `use` sees for the journey's sample. */
+function useContext(journey: Journey, use: TemplateUse): RenderContext & { survey?: SurveyLinks } {
+  const root = sampleContext(journey);
+  return use.survey === undefined ? root : { ...root, survey: sampleSurvey(use.survey) };
+}
 
-function explain(field: MissingField, journey: Journey, journeyFile: string): string {
+const ROOTS = 'traits.<name>, event.properties.<name>, event.name, customer.id, journey.id, links.unsubscribe and, in survey steps, survey.*';
+const SURVEY_ROOTS = 'survey.url, survey.scores (each with score and url), survey.kind, survey.min and survey.max';
+
+function explain(field: MissingField, journey: Journey, journeyFile: string, use: TemplateUse): string {
   const owner = `the sample of journey "${journey.id}" (${journeyFile})`;
   const guard = `or wrap it in {{#if ${field.original}}}…{{/if}} if some customers lack it`;
+  if (field.within?.startsWith('survey.') || (field.within === null && field.key.startsWith('survey.'))) {
+    if (use.survey === undefined) {
+      return `{{${field.original}}} reads ${field.key}, which only messages of survey steps have, and a send step of journey "${journey.id}" uses template "${use.template.name}": send it from a survey step or remove the survey links`;
+    }
+    if (field.within) return `{{${field.original}}} reads ${field.key} of each item of ${field.within}, which survey messages lack: each of survey.scores has score and url`;
+    return `{{${field.original}}} reads ${field.key}, which survey messages lack: they have ${SURVEY_ROOTS}`;
+  }
   if (field.within) {
     return `{{${field.original}}} reads ${field.key} of each item of ${field.within}, and no item there in ${owner} has it: add ${field.key} to those items under sample:, ${guard}`;
   }
@@ -66,12 +107,13 @@ function explain(field: MissingField, journey: Journey, journeyFile: string): st
   return `{{${field.original}}} reads ${field.key}, which is not message data: templates read ${ROOTS} (did you mean traits.${field.key}?)`;
 }
 
-/** Values the journey's templates read that its sample lacks; none when the journey has no sample. */
-export function sampleProblems(journey: Journey, journeyFile: string, templates: readonly LoadedTemplate[]): Problem[] {
+/** Values the journey's templates read that its sample (and survey links, in survey steps) lack; none when the journey has no sample. */
+export function sampleProblems(journey: Journey, journeyFile: string, uses: readonly TemplateUse[]): Problem[] {
   if (!journey.sample) return [];
-  const root = sampleContext(journey);
   const out = new Map<string, Problem>();
-  for (const template of templates) {
+  for (const use of uses) {
+    const { template } = use;
+    const root = useContext(journey, use);
     for (const variant of template.variants) {
       const asts = (name: string) => partialFor(template, name, variant.locale)?.ast ?? null;
       for (const part of TEMPLATE_PARTS) {
@@ -80,7 +122,7 @@ export function sampleProblems(journey: Journey, journeyFile: string, templates:
         for (const field of missingFields(ast, root, asts)) {
           const at = locate(template, variant, part, field);
           const key = `${at.file}:${at.line}:${at.col}`;
-          if (!out.has(key)) out.set(key, { ...at, path: part, code: 'template.sample_missing', message: explain(field, journey, journeyFile) });
+          if (!out.has(key)) out.set(key, { ...at, path: part, code: 'template.sample_missing', message: explain(field, journey, journeyFile, use) });
         }
       }
     }
@@ -100,10 +142,11 @@ interface SmsLength {
 }
 
 /** Each sms.text part of the templates, rendered with the journey's sample (empty data without one). */
-function smsLengths(journey: Journey, templates: readonly LoadedTemplate[]): SmsLength[] {
-  const context = sampleContext(journey);
+function smsLengths(journey: Journey, uses: readonly TemplateUse[]): SmsLength[] {
   const out: SmsLength[] = [];
-  for (const template of templates) {
+  for (const use of uses) {
+    const { template } = use;
+    const context = useContext(journey, use);
     if (template.problems.length > 0) continue;
     const compiled = compileTemplate({ hash: template.hash, name: template.name, source: template.source });
     for (const variant of template.variants) {
@@ -119,8 +162,8 @@ function smsLengths(journey: Journey, templates: readonly LoadedTemplate[]): Sms
 }
 
 /** SMS parts longer than MAX_SMS_SEGMENTS with the sample data. */
-export function smsProblems(journey: Journey, templates: readonly LoadedTemplate[]): Problem[] {
-  return smsLengths(journey, templates)
+export function smsProblems(journey: Journey, uses: readonly TemplateUse[]): Problem[] {
+  return smsLengths(journey, uses)
     .filter((sms) => countSmsSegments(sms.text).segments > MAX_SMS_SEGMENTS)
     .map((sms) => ({
       file: sms.file,
@@ -133,7 +176,9 @@ export function smsProblems(journey: Journey, templates: readonly LoadedTemplate
 }
 
 /** One note per SMS part: its length in segments with the journey's sample. */
-export function smsNotes(journey: Journey, templates: readonly LoadedTemplate[]): TemplateNote[] {
+export function smsNotes(journey: Journey, uses: readonly TemplateUse[]): TemplateNote[] {
   const data = journey.sample ? `with the sample of journey "${journey.id}"` : `journey "${journey.id}" has no sample: rendered without data`;
-  return smsLengths(journey, templates).map((sms) => ({ file: sms.file, path: 'sms.text', message: `${describeSmsLength(sms.text)} ${data}` }));
+  const notes = smsLengths(journey, uses).map((sms) => ({ file: sms.file, path: 'sms.text', message: `${describeSmsLength(sms.text)} ${data}` }));
+  // A template sent by both send and survey steps is measured twice: tell each length once.
+  return [...new Map(notes.map((n) => [`${n.file}:${n.message}`, n])).values()];
 }

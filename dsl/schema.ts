@@ -49,13 +49,14 @@ export const QuietHoursSchema = z
 export const FieldPathSchema = z
   .string()
   .regex(
-    /^(traits|event|trigger|customer)(\.[A-Za-z0-9_$-]+)+$/,
-    'a field starts with traits., event., trigger. or customer. (e.g. traits.plan, event.properties.total)',
+    /^(traits|event|trigger|customer|survey)(\.[A-Za-z0-9_$-]+)+$/,
+    'a field starts with traits., event., trigger., customer. or survey. (e.g. traits.plan, event.properties.total, survey.category)',
   )
   .meta(
     describe(
       'Where the value comes from: `traits.<name>` (customer profile), `event.<path>` (the event being matched), ' +
-        '`trigger.<path>` (the event that started the run), `customer.id`.',
+        '`trigger.<path>` (the event that started the run), `customer.id`, `survey.<field>` (the answer to the last `survey` step: ' +
+        '`survey.answered`, `survey.score`, `survey.category`, `survey.sentiment`, `survey.comment`, `survey.kind`).',
     ),
   );
 
@@ -141,8 +142,37 @@ export type Step =
     }
   | { id: string; branch: { cases: { when: Condition; steps: Step[] }[]; else?: Step[] | undefined } }
   | { id: string; split: { variants: { id: string; weight: number; control?: boolean | undefined; steps?: Step[] | undefined }[] } }
+  | { id: string; survey: SurveyStep }
+  | { id: string; webhook: WebhookStep }
   | { id: string; goto: string }
   | { id: string; exit: true | { reason: string } };
+
+export const SurveyKindSchema = z.enum(['nps', 'csat', 'ces']).meta(describe('`nps` (0–10), `csat` (1–5) or `ces` (1–7).'));
+
+export interface SurveyStep {
+  kind: 'nps' | 'csat' | 'ces';
+  channel: Channel;
+  template: string;
+  wait: string;
+  fallback?: Channel | undefined;
+  category?: 'marketing' | 'transactional' | undefined;
+}
+
+/** JSON whose strings are Handlebars templates (webhook bodies). */
+export type JsonTemplate = string | number | boolean | null | JsonTemplate[] | { [key: string]: JsonTemplate };
+export const JsonTemplateSchema: z.ZodType<JsonTemplate> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonTemplateSchema), z.record(z.string(), JsonTemplateSchema)]))
+  .meta({ id: 'JsonTemplate', description: 'JSON; every string is a Handlebars template rendered with the run (customer, traits, trigger, journey, survey).' });
+
+export interface WebhookStep {
+  url: string;
+  method?: 'POST' | 'PUT' | 'PATCH' | undefined;
+  headers?: Record<string, string> | undefined;
+  body?: JsonTemplate | undefined;
+  secret_env?: string | undefined;
+  timeout?: string | undefined;
+  attempts?: number | undefined;
+}
 
 const stepId = IdSchema.meta(describe('Unique id of this step in the journey; shown to support staff and in logs.'));
 const Steps: z.ZodType<Step[]> = z.lazy(() => z.array(StepSchema));
@@ -207,6 +237,43 @@ export const StepSchemas = {
       }),
     })
     .meta(describe('A/B/n test: each customer gets one variant, stable for (customer, journey, split id).')),
+  survey: z
+    .strictObject({
+      id: stepId,
+      survey: z.strictObject({
+        kind: SurveyKindSchema,
+        channel: ChannelSchema,
+        template: IdSchema.meta(describe('Template of the survey message; it gets `survey.url` and `survey.scores` (one-click score links).')),
+        wait: DurationSchema.meta(describe('How long to wait for the answer; the survey link expires then.')),
+        fallback: ChannelSchema.optional().meta(describe('Channel to use when the first one cannot reach the customer.')),
+        category: MessageCategorySchema.optional(),
+      }),
+    })
+    .meta(describe('Send a survey (NPS, CSAT or CES) and wait for the answer or the timeout; later steps read `survey.score`, `survey.category`, `survey.sentiment`.')),
+  webhook: z
+    .strictObject({
+      id: stepId,
+      webhook: z.strictObject({
+        url: z
+          .string()
+          .regex(/^https?:\/\/[^\s]+$/, 'write a full http:// or https:// URL (it may contain {{handlebars}} expressions)')
+          .meta(describe('Where to send the request; may contain Handlebars expressions, e.g. https://crm.example.com/customers/{{customer.id}}/notes.')),
+        method: z.enum(['POST', 'PUT', 'PATCH']).optional().meta(describe('HTTP method. @default POST')),
+        headers: z
+          .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name is letters, digits and "-"'), z.string())
+          .optional()
+          .meta(describe('Extra request headers (values may use Handlebars). Secrets do not belong here: see secret_env.')),
+        body: JsonTemplateSchema.optional().meta(describe('The JSON body; every string in it is a Handlebars template.')),
+        secret_env: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9_]*$/, 'name an environment variable in capitals, e.g. CRM_WEBHOOK_SECRET')
+          .optional()
+          .meta(describe('Environment variable holding the HMAC-SHA256 key for the Touchpoint-Signature header. @default WEBHOOK_SECRET')),
+        timeout: DurationSchema.optional().meta(describe('Per-attempt timeout. @default 10s')),
+        attempts: z.number().int().min(1).max(20).optional().meta(describe('Attempts before the step records a failure (5xx, 429, timeouts are retried with backoff). @default 5')),
+      }),
+    })
+    .meta(describe('Call an HTTP endpoint (CRM, help desk, loyalty system) with a signed JSON body; the response status is recorded.')),
   goto: z
     .strictObject({ id: stepId, goto: IdSchema.meta(describe('Step id to continue at. A loop must pass through a wait.')) })
     .meta(describe('Continue at another step.')),

@@ -1,14 +1,14 @@
-// Per-journey template checks: every send names a template that exists, each of its locale
-// variants has the parts its channel (and fallback channel) needs, and it reads only values
-// the journey's sample has.
+// Per-journey template checks: every send and survey step names a template that exists, each
+// of its locale variants has the parts its channel (and fallback channel) needs, and it reads
+// only values the journey's sample has (survey templates: the sample survey links too).
 import { missingParts } from '../render/template-file';
-import type { Channel, Journey } from './schema';
+import type { Channel, Journey, Step, SurveyStep } from './schema';
 import { formatPath, type DocPath, type Problem } from './problems';
 import { didYouMean } from './suggest';
 import type { LoadedTemplate } from './templates';
 import { allSteps } from './walk';
 import type { Locate } from './yaml-source';
-import { sampleProblems, smsNotes, smsProblems, type TemplateNote } from './sample-checks';
+import { sampleProblems, smsNotes, smsProblems, type TemplateNote, type TemplateUse } from './sample-checks';
 
 export interface TemplateLookup {
   /** Loaded templates by name; null when the file does not exist. */
@@ -19,21 +19,40 @@ export interface TemplateLookup {
   dirLabel: string;
 }
 
-/** Names of the templates a journey sends, in order of first use. */
+/** A step that messages the customer: a send, or a survey (its message carries the survey links). */
+interface MessageStep {
+  step: Step;
+  /** Where its message fields are, e.g. `steps[2].survey`. */
+  at: DocPath;
+  kind: 'send' | 'survey';
+  channel: Channel;
+  template: string;
+  fallback?: Channel | undefined;
+  survey?: SurveyStep['kind'];
+}
+
+/** Every send and survey step, depth first in document order. */
+function messageSteps(journey: Journey): MessageStep[] {
+  return allSteps(journey).flatMap(({ step, path }): MessageStep[] => {
+    if ('send' in step) return [{ step, at: [...path, 'send'], kind: 'send', ...step.send }];
+    if ('survey' in step) {
+      const { channel, template, fallback, kind } = step.survey;
+      return [{ step, at: [...path, 'survey'], kind: 'survey', channel, template, fallback, survey: kind }];
+    }
+    return [];
+  });
+}
+
+/** Names of the templates a journey sends (send and survey steps), in order of first use. */
 export function referencedTemplates(journey: Journey): string[] {
-  const names = new Set<string>();
-  for (const { step } of allSteps(journey)) if ('send' in step) names.add(step.send.template);
-  return [...names];
+  return [...new Set(messageSteps(journey).map((m) => m.template))];
 }
 
 export function templateProblems(journey: Journey, file: string, locate: Locate, lookup: TemplateLookup): Problem[] {
   const out: Problem[] = [];
   const push = (path: DocPath, code: string, message: string) => out.push({ file, ...locate(path), path: formatPath(path), code, message });
-  for (const { step, path } of allSteps(journey)) {
-    if (!('send' in step)) continue;
-    const { channel, template: name, fallback } = step.send;
-    const at = [...path, 'send'];
-    if (fallback === channel) push([...at, 'fallback'], 'send.fallback_same_channel', `fallback is the same channel as channel (${channel}): remove it or choose another channel`);
+  for (const { step, at, kind, channel, template: name, fallback } of messageSteps(journey)) {
+    if (fallback === channel) push([...at, 'fallback'], `${kind}.fallback_same_channel`, `fallback is the same channel as channel (${channel}): remove it or choose another channel`);
     const template = lookup.templates.get(name);
     if (!template) {
       push(
@@ -62,11 +81,15 @@ export function templateNotes(journey: Journey, lookup: TemplateLookup): Templat
   return smsNotes(journey, usedTemplates(journey, lookup));
 }
 
-function usedTemplates(journey: Journey, lookup: TemplateLookup): LoadedTemplate[] {
-  return referencedTemplates(journey).flatMap((name) => {
-    const template = lookup.templates.get(name);
-    return template ? [template] : [];
-  });
+/** Each found template once per way it is used: by send steps, and by survey steps of each kind. */
+function usedTemplates(journey: Journey, lookup: TemplateLookup): TemplateUse[] {
+  const uses = new Map<string, TemplateUse>();
+  for (const m of messageSteps(journey)) {
+    const template = lookup.templates.get(m.template);
+    const key = `${m.template}\u0000${m.survey ?? ''}`;
+    if (template && !uses.has(key)) uses.set(key, m.survey === undefined ? { template } : { template, survey: m.survey });
+  }
+  return [...uses.values()];
 }
 
 function partMessage(template: LoadedTemplate, file: string, channel: Channel, missing: string[]): string {

@@ -89,6 +89,20 @@ export function analysePartialSource(file: string, source: string, locale = ''):
 }
 
 function syntaxProblem(body: string, firstLine: number, path: string, file: string): Problem | null {
+  const error = handlebarsSyntaxError(body);
+  if (error === null) return null;
+  return {
+    file,
+    line: firstLine + error.line - 1,
+    col: error.col,
+    path,
+    code: 'template.syntax',
+    message: `Handlebars cannot read this ${path ? `${path} part` : 'file'}: ${error.explanation}`,
+  };
+}
+
+/** Where (1-based, in `body`) and why Handlebars cannot compile `body`, said for a template author; null when it compiles. */
+export function handlebarsSyntaxError(body: string): { line: number; col: number; explanation: string } | null {
   try {
     Handlebars.precompile(body);
     return null;
@@ -98,14 +112,10 @@ function syntaxProblem(body: string, firstLine: number, path: string, file: stri
     const exceptionLine = error instanceof Error && 'lineNumber' in error && typeof error.lineNumber === 'number' ? error.lineNumber : undefined;
     const exceptionCol = error instanceof Error && 'column' in error && typeof error.column === 'number' ? error.column + 1 : 1;
     const parsedLine = /line (\d+)/.exec(text)?.[1];
-    const lineInPart = exceptionLine ?? (parsedLine ? Number(parsedLine) : 1);
     return {
-      file,
-      line: firstLine + lineInPart - 1,
+      line: exceptionLine ?? (parsedLine ? Number(parsedLine) : 1),
       col: exceptionLine !== undefined ? exceptionCol : 1,
-      path,
-      code: 'template.syntax',
-      message: `Handlebars cannot read this ${path ? `${path} part` : 'file'}: ${explainHandlebarsError(text)}`,
+      explanation: explainHandlebarsError(text),
     };
   }
 }

@@ -24,8 +24,9 @@ const keyText = (pair: Pair): string | undefined => (isScalar(pair.key) ? String
 
 export function parseYamlSource(source: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  // uniqueKeys off: duplicates are found below, so each is reported with both lines.
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // uniqueKeys off: duplicates are found below, so each is reported with both lines. logLevel
+  // 'error': the library would print warnings (a list used as a key) to stderr; problems say it.
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const position = (offset: number): Position => lineCounter.linePos(offset);
   const problems: Problem[] = [];
 

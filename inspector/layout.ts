@@ -5,13 +5,13 @@ import type { Session } from './session';
 export interface PageOptions {
   title: string;
   body: Html;
-  /** Signed-in user: shows the search link, who is signed in and the sign-out form. */
+  /** Signed-in user: shows the search and journeys links, who is signed in and the sign-out form. */
   session?: { session: Session; csrf: string } | null;
 }
 
 export function page({ title, body, session }: PageOptions): string {
   const top = session
-    ? html`<header class="top"><a href="/inspector">Touchpoint inspector</a><a href="/inspector">Search</a>
+    ? html`<header class="top"><a href="/inspector">Touchpoint inspector</a><a href="/inspector">Search</a><a href="/inspector/journeys">Journeys</a>
 <span class="who">Signed in as ${session.session.name} (${session.session.role})</span>
 <form method="post" action="/inspector/logout"><input type="hidden" name="csrf" value="${session.csrf}"><button class="quiet" type="submit">Sign out</button></form></header>`
     : html`<header class="top"><a href="/inspector">Touchpoint inspector</a></header>`;

@@ -1,20 +1,26 @@
 // inspectorRoutes: the web inspector under /inspector as a Fastify plugin for createApiServer —
-// sign-in with a support key, customer and run pages, message previews, and support actions.
+// sign-in with a support key, customer and run pages, message previews, support actions, and
+// the journeys' reports.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isSupportError } from '../support/errors';
 import type { Actor, SupportService } from '../support/types';
+import type { JourneySnapshot } from '../dsl/schema';
 import { customerPage } from './customer-page';
 import { errorPage, loginPage, searchPage } from './login-page';
 import { customerHref, runHref } from './layout';
 import { messagePage, PREVIEW_CSP } from './message-page';
 import { findMessage } from './find-message';
 import { runPage } from './run-page';
+import { journeysPage, reportPage } from './report-page';
+import { parseReportQuery, rangeForm } from './report-query';
 import { csrfToken, csrfValid, findKey, mayInspect, newSession, readSession, sessionCookie, sessionToken, type InspectorKey, type Session } from './session';
 import { APP_CSS } from './styles';
 
 export interface InspectorDeps {
   service: SupportService;
+  /** The loaded journeys, listed on the journeys page with links to their reports (the service's own list). @default [] */
+  journeys?: readonly JourneySnapshot[];
   /** Keys that may sign in; only `support` and `admin` keys are let in. */
   keys: InspectorKey[];
   /** HMAC secret for session cookies and CSRF tokens (TOUCHPOINT_SECRET). */
@@ -43,6 +49,7 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const secure = deps.secureCookies ?? false;
   const { service, secret } = deps;
+  const journeys = deps.journeys ?? [];
 
   return async (app) => {
     // HTML forms post urlencoded bodies; parsed here only, so the JSON API stays JSON-only.
@@ -155,6 +162,21 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       const reason = ReasonSchema.parse(posted.form.reason);
       await service.exitRun(request.params.workflowId, { reason, actor: posted.actor });
       return reply.redirect(`${runHref(request.params.workflowId)}?notice=exited`, 303);
+    });
+
+    app.get('/inspector/journeys', async (request, reply) => {
+      const signed = requireSession(request, reply);
+      if (!signed) return reply;
+      return sendHtml(reply, journeysPage(signed, journeys));
+    });
+    app.get<{ Params: { journeyId: string } }>('/inspector/journeys/:journeyId/report', async (request, reply) => {
+      const signed = requireSession(request, reply);
+      if (!signed) return reply;
+      const { journeyId } = request.params;
+      // An unknown journey or a bad range: the service's not_found / invalid becomes the error page.
+      const query = parseReportQuery(journeyId, request.query, new Date(now()));
+      const report = await service.journeyReport(query);
+      return sendHtml(reply, reportPage(signed, report, rangeForm(report, query.bucket), journeys.find((s) => s.journey.id === journeyId)));
     });
 
     app.get<{ Params: { messageKey: string } }>('/inspector/messages/:messageKey', async (request, reply) => {

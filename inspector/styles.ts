@@ -41,6 +41,16 @@ iframe.preview{width:100%;height:32rem;border:1px solid #e7e5e4;border-radius:6p
 ol.timeline{list-style:none;margin:0;padding:0}
 ol.timeline li{padding:.5rem 0 .5rem 1rem;border-left:3px solid #d6d3d1;margin-left:.3rem}
 ol.timeline li.current{border-left-color:#1d4ed8}
+figure.chart-box{margin:0 0 1rem;overflow-x:auto}
+svg.chart{display:block;width:100%;min-width:34rem;max-width:48rem;height:auto;margin:.5rem 0}
+svg.chart text{fill:#1c1917}
+svg.chart text.axis,svg.chart text.muted,svg.chart text.no-data{fill:#57534e}
+svg.chart text.no-data{font-style:italic}
+svg.chart text.warning{fill:#92400e;font-weight:600}
+svg.chart text.significant{font-weight:700}
+details summary{cursor:pointer;color:#1d4ed8}
+.big-number{font-size:1.15rem}
+h3{font-size:1rem;margin:1rem 0 .4rem}
 @media (max-width:40rem){main{padding:.6rem}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid #d6d3d1}
@@ -52,6 +62,8 @@ section,.card{padding:.75rem}h1{font-size:1.2rem}dl.facts{grid-template-columns:
 body{background:#1c1917;color:#f5f5f4}section,.card{background:#292524;border-color:#44403c}
 th,td{border-color:#44403c}th,dl.facts dt,.muted,label{color:#d6d3d1}a{color:#93c5fd}
 pre{background:#1c1917;border-color:#44403c}input,select{background:#1c1917;border-color:#78716c}
+svg.chart text{fill:#f5f5f4}svg.chart text.axis,svg.chart text.muted,svg.chart text.no-data{fill:#d6d3d1}svg.chart text.warning{fill:#fcd34d}
+svg.chart line.grid{stroke:#44403c}svg.chart line.zero,svg.chart line.control-rate{stroke:#d6d3d1}svg.chart .whisker{stroke:#f5f5f4}details summary{color:#93c5fd}
 .badge{background:#44403c;color:#f5f5f4}.ok{background:#14532d;color:#dcfce7}.warn{background:#78350f;color:#fef3c7}.bad{background:#7f1d1d;color:#fee2e2}.info{background:#1e3a8a;color:#dbeafe}
 }
 `;

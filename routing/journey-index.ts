@@ -1,13 +1,14 @@
 // Per-event-name indexes over the loaded journeys, built once: which journeys an event starts,
 // which inactivity clocks it restarts, and which journeys' running runs listen to it.
 import type { Condition, EventMatch, Journey, JourneySnapshot, Step } from '../dsl/schema';
+import { SURVEY_RESPONDED } from '../workflows/survey-answer';
 
 export interface JourneyIndex {
   /** `trigger.event` → journeys it may start. */
   triggers: ReadonlyMap<string, readonly JourneySnapshot[]>;
   /** `trigger.inactivity.event` → journeys whose inactivity clock it restarts. */
   inactivity: ReadonlyMap<string, readonly JourneySnapshot[]>;
-  /** Event names a running run reacts to (wait_for, exit_on, goal, `received` conditions). */
+  /** Event names a running run reacts to (wait_for, exit_on, goal, `received` conditions, survey answers). */
   listeners: ReadonlyMap<string, readonly JourneySnapshot[]>;
 }
 
@@ -62,6 +63,9 @@ export function listenedEvents(journey: Journey): Set<string> {
         steps(step.branch.else);
       } else if ('split' in step) {
         for (const variant of step.split.variants) steps(variant.steps);
+      } else if ('survey' in step) {
+        // The answer from the survey page (api/routes/surveys.ts).
+        names.add(SURVEY_RESPONDED);
       }
     }
   };

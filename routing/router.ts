@@ -105,8 +105,11 @@ class EventRouting {
     if (!journey.entry.key) workflowIds = [journeyWorkflowId(journey.id, this.customerId)];
     else {
       const key = readEntryKey(journey, this.event);
-      // Without the key the event concerns every run of this customer in the journey.
-      workflowIds = key.ok ? [journeyWorkflowId(journey.id, this.customerId, key.key)] : await this.runs.listRunning(journey.id, this.customerId);
+      // Without the key: the run of the message the event is about (survey answers, opens, clicks),
+      // else every run of this customer in the journey.
+      workflowIds = key.ok
+        ? [journeyWorkflowId(journey.id, this.customerId, key.key)]
+        : ((await this.messageRun(journey.id)) ?? (await this.runs.listRunning(journey.id, this.customerId)));
     }
     for (const workflowId of workflowIds) {
       if (this.reached.has(workflowId)) continue;
@@ -139,8 +142,17 @@ class EventRouting {
       workflowId,
       triggerMessageId: this.event.id,
       enteredAt: this.event.timestamp,
+      journeyVersion: snapshot.version,
     });
     return 'enter';
+  }
+
+  /** The run that sent the message `properties.message_key` names, when it is this customer's in this journey. */
+  private async messageRun(journeyId: string): Promise<string[] | undefined> {
+    const messageKey = this.event.properties.message_key;
+    if (typeof messageKey !== 'string' || messageKey === '') return undefined;
+    const message = await this.store.getMessage(messageKey);
+    return message && message.journeyId === journeyId && message.customerId === this.customerId ? [message.workflowId] : undefined;
   }
 
   private contactTraits(): Promise<Record<string, unknown>> {

@@ -30,6 +30,8 @@ import { createSupportService } from '../support';
 import { inspectorRoutes } from '../inspector';
 import { trackingRoutes } from '../api/routes/tracking';
 import { surveyRoutes } from '../api/routes/surveys';
+import { seedDemo } from '../demo/seed';
+import { reportHref } from '../inspector/report-page';
 
 export interface RunningTouchpoint {
   apiUrl: string;
@@ -137,10 +139,11 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       namespace: config.TEMPORAL_NAMESPACE,
       temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      journeys: loaded.journeys,
     });
     const plugins = [
       supportRoutes({ service: support, keys: apiKeys.parsed }),
-      inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, secureCookies: publicUrl.startsWith('https:') }),
+      inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, secureCookies: publicUrl.startsWith('https:'), journeys: loaded.journeys }),
       unsubscribeRoutes({ store, secret }),
       trackingRoutes({ store, secret, ingest: ingestEvent }),
       surveyRoutes({ store, secret, ingest: ingestEvent }),
@@ -172,6 +175,11 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const apiUrl = `http://${config.HOST}:${port}`;
 
+    // Demo data (`touchpoint start --demo`, TOUCHPOINT_DEMO=1): made-up customers for the reports; a second start adds none.
+    const demo = config.TOUCHPOINT_DEMO ? await seedDemo(store, { now: new Date(), journeys: loaded.journeys }) : null;
+    const demoJourney = loaded.journeys.find((s) => s.journey.id === 'post-purchase') ?? loaded.journeys[0];
+    const demoLine = demo && `  Demo data    ${demo.customers} demo customers (demo-0001…, ${demo.added} added now); report: ${apiUrl}${demoJourney ? reportHref(demoJourney.journey.id) : '/inspector/journeys'}`;
+
     say('Touchpoint is running.');
     say(`  API          ${apiUrl}  (OpenAPI: ${apiUrl}/openapi.json)`);
     say(`  Inspector    ${apiUrl}/inspector  (sign in with a support or admin key)`);
@@ -183,6 +191,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     say(`  Policy       quiet hours ${policy.quietHours ? `${policy.quietHours.start}-${policy.quietHours.end}` : 'none'}; caps ${Object.entries(policy.frequencyCaps).map(([c, cap]) => `${c} ${cap!.max}/${Math.round(cap!.windowMs / 3_600_000)}h`).join(', ') || 'none'}`);
     say(`  Links        ${publicUrl} (unsubscribe links signed with ${secretFile ? relative(process.cwd(), secretFile) : 'TOUCHPOINT_SECRET'})`);
     say(`  Journeys     ${loaded.journeys.map((s) => `${s.journey.id} (v${s.version})`).join(', ')}`);
+    if (demoLine) say(demoLine);
     if (apiKeys.generatedFile) say(`  API key      ${apiKeys.keys[0]}  (kept in ${relative(process.cwd(), apiKeys.generatedFile)})`);
     say('Press Ctrl-C to stop.');
     return { apiUrl, temporalAddress, stop: stopAll };
@@ -192,11 +201,12 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
   }
 }
 
-/** CLI entry: start, then stop cleanly on SIGINT / SIGTERM. */
-export async function main(): Promise<void> {
+/** CLI entry: start, then stop cleanly on SIGINT / SIGTERM. `demo`: `--demo`, as TOUCHPOINT_DEMO=1. */
+export async function main(options: { demo?: boolean } = {}): Promise<void> {
   let running: RunningTouchpoint;
   try {
-    running = await startTouchpoint(loadConfig());
+    const config = loadConfig();
+    running = await startTouchpoint(options.demo ? { ...config, TOUCHPOINT_DEMO: true } : config);
   } catch (error) {
     process.stderr.write(`touchpoint: ${(error as Error).message}\n`);
     process.exit(1);

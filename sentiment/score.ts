@@ -43,8 +43,8 @@ const NEGATION_WINDOW = 3;
 const NEGATION_FACTOR = -0.5;
 /** Normalisation constant: sum/√(sum²+α) maps any total into −1..1 (VADER's choice). */
 const ALPHA = 15;
-/** Scores within ±this are neutral. */
-const NEUTRAL_BAND = 0.05;
+/** Scores strictly within ±this are neutral; at or beyond it, positive or negative. */
+export const NEUTRAL_BAND = 0.05;
 
 const EMOJI_PATTERN = new RegExp(Object.keys(EMOJI).map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu');
 

@@ -172,6 +172,81 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index survey_responses_customer_idx on survey_responses (customer_id)`,
     ],
   },
+  {
+    id: 5,
+    name: 'analytics: run steps and endings, engagement, webhook calls',
+    sql: [
+      `alter table journey_entries add column journey_version text`,
+      `create index journey_entries_report_idx on journey_entries (journey_id, entered_at)`,
+      // One row per finished non-send step visit (sends are the messages rows).
+      `create table run_steps (
+        run_id text not null,
+        step_id text not null,
+        visit integer not null,
+        workflow_id text not null,
+        journey_id text not null,
+        journey_version text not null,
+        customer_id text not null,
+        kind text not null,
+        entered_at timestamptz not null,
+        finished_at timestamptz not null,
+        outcome text not null,
+        result text not null,
+        primary key (run_id, step_id, visit)
+      )`,
+      `create index run_steps_report_idx on run_steps (journey_id, finished_at)`,
+      // One row per ended run (keyed by its first execution run id).
+      `create table journey_runs (
+        run_id text primary key,
+        workflow_id text not null,
+        journey_id text not null,
+        journey_version text not null,
+        customer_id text not null,
+        status text not null check (status in ('completed', 'exited', 'converted')),
+        end_reason text not null,
+        ended_at timestamptz not null
+      )`,
+      `create index journey_runs_report_idx on journey_runs (journey_id, ended_at)`,
+      `alter table messages add column opened_at timestamptz`,
+      `alter table messages add column clicked_at timestamptz`,
+      `alter table messages add column open_count integer not null default 0`,
+      `alter table messages add column proxied_open_count integer not null default 0`,
+      `alter table messages add column click_count integer not null default 0`,
+      // Reports aggregate one journey's messages over a date range.
+      `create index messages_report_idx on messages (journey_id, created_at)`,
+      `create table webhook_calls (
+        call_key text primary key,
+        workflow_id text not null,
+        run_id text not null,
+        journey_id text not null,
+        step_id text not null,
+        customer_id text not null,
+        url text not null,
+        method text not null,
+        status integer,
+        ok boolean not null,
+        done boolean not null,
+        attempts integer not null,
+        detail text not null,
+        response_excerpt text,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`,
+      `create index webhook_calls_customer_idx on webhook_calls (customer_id, created_at)`,
+    ],
+  },
+  {
+    id: 6,
+    name: 'analytics: the report index covers the funnel columns',
+    sql: [
+      // Journey reports read a million messages of one journey and range from the index alone (an
+      // index-only scan, no heap rows with their rendered content). Engagement counters are in it, so
+      // their updates are no longer HOT: fine for an update or two per message.
+      `drop index messages_report_idx`,
+      `create index messages_report_idx on messages (journey_id, created_at)
+        include (step_id, reason, journey_version, channel, delivery_status, open_count, proxied_open_count, click_count)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

@@ -21,18 +21,20 @@ export type DbRow = Record<string, unknown>;
 const STATUSES: readonly MessageStatus[] = ['deciding', 'dispatching', 'retrying', 'done'];
 const SUPPRESSION_REASONS: readonly SuppressionReason[] = ['hard_bounce', 'complaint', 'sms_stop', 'invalid_address', 'manual'];
 
-function text(row: DbRow, column: string): string {
+/** A text column; throws naming the column when it is not text. */
+export function text(row: DbRow, column: string): string {
   const value = row[column];
   if (typeof value !== 'string') throw new Error(`store: column ${column} is ${JSON.stringify(value)}, expected text`);
   return value;
 }
 
-function textOrNull(row: DbRow, column: string): string | null {
+export function textOrNull(row: DbRow, column: string): string | null {
   const value = row[column];
   return value === null || value === undefined ? null : String(value);
 }
 
-function iso(row: DbRow, column: string): string {
+/** A timestamptz column as an ISO string (both drivers' Date, or text). */
+export function iso(row: DbRow, column: string): string {
   const value = row[column];
   // Not `instanceof Date`: PGlite may live in another realm (see pglite-module.ts).
   if (Object.prototype.toString.call(value) === '[object Date]') return new Date(Number(value)).toISOString();
@@ -40,7 +42,7 @@ function iso(row: DbRow, column: string): string {
   throw new Error(`store: column ${column} is ${JSON.stringify(value)}, expected a timestamp`);
 }
 
-function isoOrNull(row: DbRow, column: string): string | null {
+export function isoOrNull(row: DbRow, column: string): string | null {
   return row[column] === null || row[column] === undefined ? null : iso(row, column);
 }
 
@@ -92,6 +94,7 @@ export const toEntry = (row: DbRow): JourneyEntry => ({
   workflowId: text(row, 'workflow_id'),
   triggerMessageId: text(row, 'trigger_message_id'),
   enteredAt: iso(row, 'entered_at'),
+  journeyVersion: textOrNull(row, 'journey_version'),
 });
 
 export const toMessage = (row: DbRow): MessageRow => ({
@@ -119,6 +122,13 @@ export const toMessage = (row: DbRow): MessageRow => ({
   deliveryUpdatedAt: isoOrNull(row, 'delivery_updated_at'),
   sentAt: isoOrNull(row, 'sent_at'),
   retryAt: isoOrNull(row, 'retry_at'),
+  engagement: {
+    openedAt: isoOrNull(row, 'opened_at'),
+    clickedAt: isoOrNull(row, 'clicked_at'),
+    openCount: Number(row.open_count ?? 0),
+    proxiedOpenCount: Number(row.proxied_open_count ?? 0),
+    clickCount: Number(row.click_count ?? 0),
+  },
   createdAt: iso(row, 'created_at'),
   updatedAt: iso(row, 'updated_at'),
 });

@@ -1,5 +1,5 @@
 // The message log in SQL: claiming a send key, its status moves (deciding → dispatching →
-// done/retrying), final outcomes, cap counts, twin lookups and provider delivery reports.
+// done/retrying), final outcomes, cap counts, twin lookups, provider delivery reports and opens/clicks.
 import type { Channel } from '../dsl/schema';
 import type { Queryable } from './db';
 import { toMessage, type DbRow } from './rows';
@@ -127,6 +127,23 @@ export class SqlMessageLog {
       [input.channel, input.providerId, input.status, input.detail ?? null, input.at],
     );
     return rows[0] ? toMessage(rows[0]) : this.byProviderId(input.channel, input.providerId);
+  }
+
+  async recordEngagement(input: Parameters<Store['recordEngagement']>[0]): Promise<boolean> {
+    // A person's open counts and may set opened_at; a privacy proxy's fetch is counted apart and
+    // sets nothing. least() keeps the earliest time when events arrive out of order.
+    const personOpen = input.kind === 'opened' && input.proxied !== true;
+    const rows = await this.db.query<DbRow>(
+      `update messages set
+         opened_at = case when $2::boolean then least(opened_at, $5::timestamptz) else opened_at end,
+         open_count = open_count + case when $2::boolean then 1 else 0 end,
+         proxied_open_count = proxied_open_count + case when $3::boolean then 1 else 0 end,
+         clicked_at = case when $4::boolean then least(clicked_at, $5::timestamptz) else clicked_at end,
+         click_count = click_count + case when $4::boolean then 1 else 0 end
+       where message_key = $1 returning message_key`,
+      [input.messageKey, personOpen, input.kind === 'opened' && !personOpen, input.kind === 'clicked', input.at],
+    );
+    return rows.length > 0;
   }
 
   async byProviderId(channel: Channel, providerId: string): Promise<MessageRow | null> {

@@ -1,11 +1,15 @@
 // The one Store implementation: plain SQL that runs unchanged on PostgreSQL and PGlite.
+// Contacts, events and entries live here; every other table has its own sql-*.ts module.
 import type { Channel } from '../dsl/schema';
 import type { Db } from './db';
 import { toContact, toEntry, toEvent, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
 import { SqlAudit } from './sql-audit';
+import { journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
+import { SqlRunProgress } from './sql-progress';
+import { SqlWebhookCalls } from './sql-webhooks';
 import type { Contact, JourneyEntry, LoggedEvent, LoggedEventInput, Store, TemplateVersion } from './types';
 
 /** The `email` trait as the column keeps it: trimmed, lower-case, null when empty or not a string. */
@@ -25,6 +29,8 @@ export class SqlStore implements Store {
   private readonly audience: SqlAudience;
   private readonly audit: SqlAudit;
   private readonly surveys: SqlSurveys;
+  private readonly progress: SqlRunProgress;
+  private readonly webhooks: SqlWebhookCalls;
 
   constructor(private readonly db: Db) {
     this.kind = db.kind;
@@ -32,6 +38,8 @@ export class SqlStore implements Store {
     this.audience = new SqlAudience(db);
     this.audit = new SqlAudit(db);
     this.surveys = new SqlSurveys(db);
+    this.progress = new SqlRunProgress(db);
+    this.webhooks = new SqlWebhookCalls(db);
   }
 
   async upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string }): Promise<Contact> {
@@ -91,10 +99,10 @@ export class SqlStore implements Store {
 
   async recordEntry(entry: JourneyEntry): Promise<void> {
     await this.db.query(
-      `insert into journey_entries (journey_id, customer_id, entry_key, workflow_id, trigger_message_id, entered_at)
-       values ($1, $2, $3, $4, $5, $6)
+      `insert into journey_entries (journey_id, customer_id, entry_key, workflow_id, trigger_message_id, entered_at, journey_version)
+       values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (journey_id, customer_id, entry_key, trigger_message_id) do nothing`,
-      [entry.journeyId, entry.customerId, entry.entryKey, entry.workflowId, entry.triggerMessageId, entry.enteredAt],
+      [entry.journeyId, entry.customerId, entry.entryKey, entry.workflowId, entry.triggerMessageId, entry.enteredAt, entry.journeyVersion ?? null],
     );
   }
 
@@ -110,6 +118,7 @@ export class SqlStore implements Store {
   findSentTwin(filter: Parameters<Store['findSentTwin']>[0]) { return this.messages.findSentTwin(filter); }
   recordDelivery(input: Parameters<Store['recordDelivery']>[0]) { return this.messages.recordDelivery(input); }
   getMessageByProviderId(channel: Channel, providerId: string) { return this.messages.byProviderId(channel, providerId); }
+  recordEngagement(input: Parameters<Store['recordEngagement']>[0]) { return this.messages.recordEngagement(input); }
 
   setConsent(change: Parameters<Store['setConsent']>[0]) { return this.audience.setConsent(change); }
   getConsent(customerId: string) { return this.audience.getConsent(customerId); }
@@ -129,6 +138,14 @@ export class SqlStore implements Store {
 
   saveSurveyResponse(input: Parameters<Store['saveSurveyResponse']>[0]) { return this.surveys.save(input); }
   getSurveyResponse(messageKey: string) { return this.surveys.get(messageKey); }
+
+  /** The journey report (store/sql-reports.ts). */
+  journeyReport(query: Parameters<Store['journeyReport']>[0], journey?: Parameters<Store['journeyReport']>[1]) { return journeyReport(this.db, query, journey); }
+
+  // Analytics rows of runs and the webhook call log.
+  recordRunProgress(report: Parameters<Store['recordRunProgress']>[0]) { return this.progress.record(report); }
+  getWebhookCall(callKey: string) { return this.webhooks.get(callKey); }
+  recordWebhookAttempt(input: Parameters<Store['recordWebhookAttempt']>[0]) { return this.webhooks.recordAttempt(input); }
 
   async saveTemplateVersion(version: TemplateVersion): Promise<void> {
     // The hash is the content's: a second save of the same hash is the same template.

@@ -1,6 +1,6 @@
 // Survey answers on both engines: one row per surveyed message, updated by a second answer.
 import type { Db } from './db';
-import type { DbRow } from './rows';
+import { iso, text, type DbRow } from './rows';
 import type { SurveyResponse, SurveyResponseInput } from './types';
 
 export class SqlSurveys {
@@ -28,20 +28,6 @@ export class SqlSurveys {
   }
 }
 
-function str(row: DbRow, column: string): string {
-  const value = row[column];
-  if (typeof value !== 'string') throw new Error(`store: survey_responses.${column} is not text`);
-  return value;
-}
-
-function when(row: DbRow, column: string): string {
-  const value = row[column];
-  // Not `instanceof Date`: PGlite may live in another realm (see pglite-module.ts).
-  if (Object.prototype.toString.call(value) === '[object Date]') return new Date(Number(value)).toISOString();
-  if (typeof value === 'string') return new Date(value).toISOString();
-  throw new Error(`store: survey_responses.${column} is not a timestamp`);
-}
-
 function num(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   const n = Number(value);
@@ -51,18 +37,18 @@ function num(value: unknown): number | null {
 function toSurveyResponse(row: DbRow): SurveyResponse {
   const comment = row.comment;
   return {
-    messageKey: str(row, 'message_key'),
-    surveyId: str(row, 'survey_id'),
-    customerId: str(row, 'customer_id'),
-    journeyId: str(row, 'journey_id'),
-    stepId: str(row, 'step_id'),
-    kind: str(row, 'kind'),
+    messageKey: text(row, 'message_key'),
+    surveyId: text(row, 'survey_id'),
+    customerId: text(row, 'customer_id'),
+    journeyId: text(row, 'journey_id'),
+    stepId: text(row, 'step_id'),
+    kind: text(row, 'kind'),
     score: num(row.score) ?? 0,
-    category: str(row, 'category'),
+    category: text(row, 'category'),
     comment: typeof comment === 'string' ? comment : null,
     sentimentScore: num(row.sentiment_score),
     revision: num(row.revision) ?? 1,
-    answeredAt: when(row, 'answered_at'),
-    updatedAt: when(row, 'updated_at'),
+    answeredAt: iso(row, 'answered_at'),
+    updatedAt: iso(row, 'updated_at'),
   };
 }

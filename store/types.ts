@@ -39,6 +39,8 @@ export interface JourneyEntry {
   workflowId: string;
   triggerMessageId: string;
   enteredAt: string;
+  /** The journey version (snapshot hash) the run started with; null for entries recorded before it was kept. */
+  journeyVersion?: string | null;
 }
 
 /**
@@ -122,8 +124,21 @@ export interface MessageRow {
   sentAt: string | null;
   /** With a `deferred:*` reason: when the workflow decides again (a new key). */
   retryAt: string | null;
+  /** Opens and clicks tracked for this message (the store always fills it in). */
+  engagement?: MessageEngagement;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What tracking recorded of a message: first times and counts (store.recordEngagement). */
+export interface MessageEngagement {
+  /** First open by a person (not a privacy proxy), or null. */
+  openedAt: string | null;
+  clickedAt: string | null;
+  openCount: number;
+  /** Opens fetched by a mail-privacy proxy: not counted in `openCount`, and they set no `openedAt`. */
+  proxiedOpenCount: number;
+  clickCount: number;
 }
 
 export interface TemplateVersion {
@@ -167,7 +182,7 @@ export interface Store {
   claimMessage(
     row: Omit<
       MessageRow,
-      'status' | 'reason' | 'detail' | 'providerId' | 'content' | 'attempts' | 'createdAt' | 'updatedAt' | 'category' | 'triggerId' | 'deliveryStatus' | 'deliveryDetail' | 'deliveryUpdatedAt' | 'sentAt' | 'retryAt'
+      'status' | 'reason' | 'detail' | 'providerId' | 'content' | 'attempts' | 'createdAt' | 'updatedAt' | 'category' | 'triggerId' | 'deliveryStatus' | 'deliveryDetail' | 'deliveryUpdatedAt' | 'sentAt' | 'retryAt' | 'engagement'
     > & { category?: MessageCategory; triggerId?: string | null },
   ): Promise<{ claimed: boolean; row: MessageRow }>;
   /**
@@ -244,6 +259,29 @@ export interface Store {
   saveSurveyResponse(input: SurveyResponseInput): Promise<SurveyResponse>;
   getSurveyResponse(messageKey: string): Promise<SurveyResponse | null>;
 
+  /**
+   * Analytics: upsert the finished steps (one row per run, step and visit) and, with `ending`,
+   * the run's end (one row per run). Idempotent: a retried report changes nothing.
+   */
+  recordRunProgress(report: import('../activities/contract').RunProgressReport): Promise<void>;
+  /**
+   * An open or click of a message (tracking pixel, redirect link, push click): counts it and keeps
+   * the first time. `proxied`: an open by a mail-privacy proxy (counted apart). False when no such message.
+   */
+  recordEngagement(input: { messageKey: string; kind: 'opened' | 'clicked'; at: string; proxied?: boolean }): Promise<boolean>;
+
+  /**
+   * The journey report over a date range (analytics/types.ts), aggregated in SQL from indexed
+   * tables. `journey` gives step order, kinds and split variants (control); without it steps are
+   * listed as found in the data.
+   */
+  journeyReport(query: import('../analytics/types').ReportQuery, journey?: import('../dsl/schema').Journey): Promise<import('../analytics/types').JourneyReport>;
+
+  /** The webhook call row for this key, if any. */
+  getWebhookCall(callKey: string): Promise<WebhookCall | null>;
+  /** Record one attempt of a webhook call (creating the row on the first); `done` marks the final outcome. */
+  recordWebhookAttempt(input: WebhookAttemptInput): Promise<WebhookCall>;
+
   saveTemplateVersion(version: TemplateVersion): Promise<void>;
   getTemplateVersion(hash: string): Promise<TemplateVersion | null>;
 
@@ -277,5 +315,38 @@ export interface SurveyResponse extends Omit<SurveyResponseInput, 'at'> {
   /** The first answer's time. */
   answeredAt: string;
   /** The latest answer's time. */
+  updatedAt: string;
+}
+
+/** One attempt of a webhook step's call, as the activity records it. */
+export interface WebhookAttemptInput {
+  callKey: string;
+  workflowId: string;
+  runId: string;
+  journeyId: string;
+  stepId: string;
+  customerId: string;
+  url: string;
+  method: string;
+  /** HTTP status, or null when no answer came. */
+  status: number | null;
+  ok: boolean;
+  /** Final: no more attempts will be made. */
+  done: boolean;
+  detail: string;
+  /** The first 2,000 characters of the answer's body, for support staff. */
+  responseExcerpt: string | null;
+  at: string;
+  /**
+   * Which attempt this is (Temporal's attempt number): recording the same attempt twice counts it once.
+   * @default one more than the attempts recorded
+   */
+  attempt?: number;
+}
+
+export interface WebhookCall extends Omit<WebhookAttemptInput, 'at' | 'attempt'> {
+  /** Attempts made so far (1 after the first). */
+  attempts: number;
+  createdAt: string;
   updatedAt: string;
 }

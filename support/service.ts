@@ -1,10 +1,12 @@
 // createSupportService: the one SupportService the HTTP API, the CLI (through the API) and the
 // web inspector share, over the store and Temporal (visibility, queries, results, signals).
 import type { Client } from '@temporalio/client';
+import type { JourneySnapshot } from '../dsl/schema';
 import type { Store } from '../store/types';
 import { customerView, findCustomer } from './customers';
 import { SupportError } from './errors';
 import { getRun } from './get-run';
+import { journeyReport } from './journey-report';
 import { listRuns } from './list-runs';
 import { exitAllRuns, exitRun, type RunActionDeps } from './run-actions';
 import type { SupportService } from './types';
@@ -22,6 +24,11 @@ export interface SupportServiceDeps {
   now?: () => Date;
   /** How long an exit waits for the run to close before answering. @default 10000 */
   exitWaitMs?: number;
+  /**
+   * The loaded journeys: reports order steps by them, and an id not among them is a not_found.
+   * @default undefined (any journey id is reported, steps as the data has them)
+   */
+  journeys?: readonly JourneySnapshot[];
 }
 
 export function createSupportService(deps: SupportServiceDeps): SupportService {
@@ -55,6 +62,7 @@ export function createSupportService(deps: SupportServiceDeps): SupportService {
       return view;
     },
     auditLog: (filter) => deps.store.listAudit(filter),
+    journeyReport: (query) => journeyReport({ store: deps.store, now, ...(deps.journeys ? { journeys: deps.journeys } : {}) }, query),
   };
 }
 

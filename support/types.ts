@@ -1,5 +1,6 @@
 // What support staff can see and do, as one service the HTTP API, the CLI (through the API)
 // and the web inspector all use: same data everywhere.
+import type { JourneyReport, ReportQuery } from '../analytics/types';
 import type { Channel } from '../dsl/schema';
 import type { RunState } from '../core/run-state';
 import type { AuditRecord, ConsentChange, Contact, MessageRow, PushSubscriptionRecord, Suppression } from '../store/types';
@@ -65,4 +66,6 @@ export interface SupportService {
   exitAllRuns(customerId: string, input: { reason: string; actor: Actor }): Promise<RunSummary[]>;
   setChannelConsent(customerId: string, input: { channel: Channel; status: 'subscribed' | 'unsubscribed'; reason: string; actor: Actor }): Promise<CustomerView>;
   auditLog(filter: { target?: string; limit?: number }): Promise<AuditEntry[]>;
+  /** The journey report (analytics/types.ts) over a date range; not_found for a journey that is not loaded, invalid for a bad range. */
+  journeyReport(query: ReportQuery): Promise<JourneyReport>;
 }

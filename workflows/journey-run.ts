@@ -6,6 +6,7 @@ import {
   condition,
   log,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -14,16 +15,19 @@ import { matchesEvent } from '../dsl/conditions';
 import { durationMs } from '../dsl/duration';
 import type { JourneyEvent } from '../core/events';
 import type { RunState } from '../core/run-state';
-import { loadProfile } from './activities';
+import { loadProfile, recordProgress } from './activities';
 import { exitRunSignal, journeyEventSignal, runStateQuery, type JourneyRunInput } from './definitions';
 import { compilePlan, type JourneyPlan } from './plan';
 import { RunContext } from './run-context';
 import { CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from './search-attributes';
-import { initialState, isCarriedState, toRunState, type CarriedState } from './state';
+import { initialState, isCarriedState, toRunState, type CarriedState, type Ending } from './state';
 import { runStep } from './steps';
 
 /** Steps a run may take without sleeping on a timer before it is stopped as a runaway loop. */
 const MAX_STEPS_WITHOUT_SLEEP = 1000;
+
+/** Runs recorded before the end-of-run progress report existed replay without it. */
+export const RUN_PROGRESS_PATCH = 'touchpoint-run-progress';
 
 /** Run a journey for one customer; returns the final run state. */
 export async function journeyRun(input: JourneyRunInput): Promise<RunState> {
@@ -80,8 +84,21 @@ export async function journeyRun(input: JourneyRunInput): Promise<RunState> {
   // A step cut short by exit_on / goal / exitRun still shows in the timeline.
   const ending = ctx.ending ?? { status: 'completed', reason: 'completed' };
   if (state.active !== null) ctx.finish(`interrupted (${ending.reason})`);
+  await reportEnding(ctx, ending);
   await condition(allHandlersFinished);
   return toRunState(input, state, ending);
+}
+
+/** Report the steps not reported yet and how the run ended to analytics (one local activity). */
+async function reportEnding(ctx: RunContext, ending: Ending): Promise<void> {
+  if (!patched(RUN_PROGRESS_PATCH)) return;
+  try {
+    await recordProgress({ ...ctx.report([...(ctx.state.pending ?? [])]), ending: { ...ending, at: ctx.nowIso() } });
+    ctx.state.pending = [];
+  } catch (error) {
+    // Only a malformed report fails for good (outages are retried): the run itself still ended well.
+    log.error('progress report refused', { journeyId: ctx.journeyId, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 function compileOrFail(input: JourneyRunInput): JourneyPlan {

@@ -11,6 +11,8 @@ export type PlanNode =
   | { kind: 'wait_for'; step: StepOf<'wait_for'>; next: string | null; onEvent: string | null; onTimeout: string | null }
   | { kind: 'branch'; step: StepOf<'branch'>; next: string | null; cases: (string | null)[]; otherwise: string | null }
   | { kind: 'split'; step: StepOf<'split'>; next: string | null; variants: Record<string, string | null> }
+  | { kind: 'survey'; step: StepOf<'survey'>; next: string | null }
+  | { kind: 'webhook'; step: StepOf<'webhook'>; next: string | null }
   | { kind: 'goto'; step: StepOf<'goto'>; next: string | null; target: string }
   | { kind: 'exit'; step: StepOf<'exit'>; next: string | null };
 
@@ -53,6 +55,11 @@ export function compilePlan(journey: Journey): JourneyPlan {
     let node: PlanNode;
     if ('send' in step) node = { kind: 'send', step, next };
     else if ('wait' in step) node = { kind: 'wait', step, next };
+    else if ('survey' in step) {
+      // The answer arrives as survey.responded: keep it in the buffer.
+      listened.add('survey.responded');
+      node = { kind: 'survey', step, next };
+    } else if ('webhook' in step) node = { kind: 'webhook', step, next };
     else if ('wait_for' in step) {
       listened.add(step.wait_for.event);
       noteCondition(step.wait_for.where, true);

@@ -1,6 +1,8 @@
 // What the interpreter's steps share: input, plan, carried state, the inbox, how the run ends,
-// the workflow clock, interruptible durable sleeps and the continue-as-new decision.
+// the workflow clock, interruptible durable sleeps, the continue-as-new decision and the
+// finished steps waiting to be reported to analytics.
 import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { RunProgressReport, RunRef, StepProgress } from '../activities/contract';
 import type { ConditionContext } from '../dsl/conditions';
 import type { JourneyEvent } from '../core/events';
 import type { JourneyRunInput } from './definitions';
@@ -11,6 +13,9 @@ import { LIMITS, pushBounded, type ActiveStep, type CarriedState, type Ending } 
 
 /** Why an interruptible sleep returned. */
 export type SleepResult = 'elapsed' | 'woken';
+
+/** Continue at `next` (null: the steps are done), or stop here and continue-as-new inside the step. */
+export type StepResult = { next: string | null } | 'suspend';
 
 export class RunContext {
   /** Set once (first cause wins): by an exit step, exit_on, goal, exitRun, or the end of the steps. */
@@ -69,6 +74,11 @@ export class RunContext {
     return woken ? 'woken' : 'elapsed';
   }
 
+  /** What a sleep that did not reach its deadline means: the run ends, or continue-as-new. */
+  interrupted(): StepResult {
+    return this.ending !== null ? { next: null } : 'suspend';
+  }
+
   /**
    * Enter a step, or resume it when the previous run stopped inside it (continue-as-new).
    * `shown`: point TouchpointStep at it; false for steps that finish in the same workflow task,
@@ -85,13 +95,52 @@ export class RunContext {
     return entered;
   }
 
-  /** Record the active step as done with a short outcome for support staff. */
-  finish(outcome: string): void {
+  /**
+   * Record the active step as done with a short outcome for support staff. With `result` (the
+   * value analytics group by, see StepProgress) the step is also queued for the next progress
+   * report; sends (in the message log already) and interrupted steps pass none.
+   */
+  finish(outcome: string, result?: string): void {
     const active = this.state.active;
     if (active === null) return;
-    pushBounded(this.state.stepsDone, { stepId: active.stepId, enteredAt: active.enteredAt, finishedAt: this.nowIso(), outcome }, LIMITS.stepsDone);
+    const finishedAt = this.nowIso();
+    pushBounded(this.state.stepsDone, { stepId: active.stepId, enteredAt: active.enteredAt, finishedAt, outcome }, LIMITS.stepsDone);
+    const kind = this.plan.nodes[active.stepId]?.kind;
+    if (result !== undefined && kind !== undefined) {
+      const step: StepProgress = { stepId: active.stepId, kind, visit: active.visit, enteredAt: active.enteredAt, finishedAt, outcome, result };
+      pushBounded((this.state.pending ??= []), step, LIMITS.pending);
+    }
     this.state.active = null;
     this.progress++;
+  }
+
+  /** Which run this is, for activities and reports (the first run id stays across continue-as-new). */
+  runRef(): RunRef {
+    const info = workflowInfo();
+    return {
+      workflowId: info.workflowId,
+      runId: info.firstExecutionRunId,
+      journeyId: this.journeyId,
+      journeyVersion: this.input.snapshot.version,
+      customerId: this.input.customerId,
+    };
+  }
+
+  /** A progress report of `steps` for this run. */
+  report(steps: StepProgress[]): RunProgressReport {
+    return { run: this.runRef(), steps };
+  }
+
+  /**
+   * Make an activity call that carries the finished steps not reported yet (`undefined` when
+   * there are none); they count as reported once the call returns. A failed call keeps them for
+   * the next one: activities record progress idempotently, so sending a step twice is harmless.
+   */
+  async withProgress<T>(call: (steps: StepProgress[] | undefined) => Promise<T>): Promise<T> {
+    const steps = [...(this.state.pending ?? [])];
+    const result = await call(steps.length > 0 ? steps : undefined);
+    if (steps.length > 0) this.state.pending = (this.state.pending ?? []).filter((step) => !steps.includes(step));
+    return result;
   }
 
   /** Point the TouchpointStep search attribute at `step` (one history event, only when it changes). */
@@ -108,6 +157,7 @@ export class RunContext {
       trigger: this.state.trigger,
       event,
       received: this.inbox.received(),
+      survey: this.state.survey ?? null,
     };
   }
 }

@@ -1,7 +1,9 @@
 // The state one journey run keeps and carries across continue-as-new, its bounds, and the
 // RunState view the `state` query returns. Pure data and functions.
+import type { StepProgress } from '../activities/contract';
 import type { JourneyEvent } from '../core/events';
 import type { RunState, RunStatus, SendRecord, StepRecord } from '../core/run-state';
+import type { SurveyResult } from '../dsl/conditions';
 import type { JourneyRunInput } from './definitions';
 
 /** How much history a run keeps in its state (older entries are dropped first). */
@@ -12,6 +14,8 @@ export const LIMITS = {
   events: 500,
   stepsDone: 200,
   sends: 200,
+  /** Finished steps not reported yet; only a run that never calls an activity could pile up more. */
+  pending: 200,
 } as const;
 
 /** The step the run is in, with what it needs to resume after continue-as-new. */
@@ -24,8 +28,12 @@ export interface ActiveStep {
   deadline?: string;
   /** Send steps: the attempt the next call makes (>1 after a deferred outcome). */
   attempt?: number;
-  /** wait_for steps: the event name. */
+  /** wait_for and survey steps: the event name. */
   waitingFor?: string;
+  /** Survey steps: when the answer window closes (ISO), fixed when the step is entered. */
+  expiresAt?: string;
+  /** Survey steps: the key of the message that carried the survey, once it was sent (answers name it). */
+  messageKey?: string;
 }
 
 export interface BufferedEvent {
@@ -54,6 +62,10 @@ export interface CarriedState {
   sends: SendRecord[];
   eventsReceived: number;
   duplicateEvents: number;
+  /** The answer to the last survey step (`survey.*` in conditions); absent in states carried before surveys existed. */
+  survey?: SurveyResult | null;
+  /** Finished non-send steps not yet reported to analytics (sent with the next activity call); absent in older states. */
+  pending?: StepProgress[];
 }
 
 /** How the run ended. */
@@ -78,6 +90,8 @@ export function initialState(input: JourneyRunInput, first: string | null, watch
     sends: [],
     eventsReceived: 0,
     duplicateEvents: 0,
+    survey: null,
+    pending: [],
   };
 }
 
@@ -102,7 +116,10 @@ export function isCarriedState(x: unknown): x is CarriedState {
     Array.isArray(x.stepsDone) &&
     Array.isArray(x.sends) &&
     typeof x.eventsReceived === 'number' &&
-    typeof x.duplicateEvents === 'number'
+    typeof x.duplicateEvents === 'number' &&
+    // Added later: optional, so states carried by older runs still load.
+    (x.survey === undefined || x.survey === null || (isRecord(x.survey) && typeof x.survey.step === 'string' && typeof x.survey.answered === 'boolean')) &&
+    (x.pending === undefined || Array.isArray(x.pending))
   );
 }
 

@@ -1,19 +1,35 @@
 // The SMS channel: the customer's phone column in E.164, the template's sms.text part, one
 // `messages.create` through the twilio library. Never retried inside: a retry is Temporal's,
-// and only after an answer that proves nothing was queued.
+// and only after an answer that proves nothing was queued. With SMS_RATE_PER_SECOND, sends are
+// paced by a token bucket in this process, so Twilio never answers 429.
 import type { ActivityDeps } from '../contract';
 import type { ChannelResult, ChannelSender } from './channel';
 import { normalisePhone } from './phone-number';
 import { countSmsSegments } from '../../render/sms-segments';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { classifyTwilioError } from './twilio-errors';
 
-export type SmsDeps = NonNullable<ActivityDeps['sms']>;
+export type SmsDeps = NonNullable<ActivityDeps['sms']> & {
+  /**
+   * SMS_RATE_PER_SECOND: messages per second this worker process hands to Twilio, evenly
+   * spaced. With N workers, give each the provider's rate / N. @default no limit
+   */
+  ratePerSecond?: number;
+};
+
+/**
+ * How long a send waits for its slot before giving up and letting Temporal retry (nothing sent):
+ * well inside the activity's 1-minute timeout with Twilio's 20 s request timeout after it.
+ */
+export const SMS_SLOT_MAX_WAIT_MS = 10_000;
 
 export const SMS_NOT_CONFIGURED =
   'SMS is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (or TWILIO_MESSAGING_SERVICE_SID) for the worker, ' +
   'or add "fallback: email" to the step.';
 
 export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
+  // One bucket per channel, and the worker builds its channels once: the limit is per process.
+  const limiter = sms?.ratePerSecond ? createRateLimiter({ ratePerSecond: sms.ratePerSecond }) : null;
   return {
     channel: 'sms',
     configured: sms !== null,
@@ -27,7 +43,10 @@ export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
     async render({ request, renderer, context }) {
       const { text } = (await renderer.load({ name: request.template, hash: request.templateVersion })).sms(context);
       const { segments, encoding } = countSmsSegments(text);
-      return { text, segments, encoding };
+      // The send slot is waited for here, the last step before the decision path marks the message
+      // `dispatching`: a worker that dies while it waits leaves nothing in doubt, and the retry sends.
+      const refused = limiter && text !== '' ? await slotRefusal(limiter) : null;
+      return { text, segments, encoding, ...(refused ? { [RATE_LIMITED]: refused } : {}) };
     },
 
     async deliver({ request, store }, content, addresses): Promise<ChannelResult> {
@@ -44,6 +63,8 @@ export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
         };
       }
       const { segments, encoding } = countSmsSegments(body);
+      const refused = content[RATE_LIMITED];
+      if (typeof refused === 'string') return { kind: 'retry', type: 'RateLimited', detail: refused };
 
       let message;
       try {
@@ -67,6 +88,16 @@ export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
       };
     },
   };
+}
+
+/** Rendered content key: why this worker has no send slot for the message now (deliver then retries). */
+const RATE_LIMITED = 'rateLimited';
+
+/** Wait for this worker's next SMS slot; null once it came, or why it is too far away to wait for. */
+async function slotRefusal(limiter: RateLimiter): Promise<string | null> {
+  const slot = await limiter.acquire(SMS_SLOT_MAX_WAIT_MS);
+  if (slot.granted) return null;
+  return `this worker sends at most ${Number(limiter.ratePerSecond.toPrecision(3))} SMS per second (SMS_RATE_PER_SECOND) and its next slot is ${(slot.retryAfterMs / 1000).toFixed(1)} s away; nothing was sent, will retry.`;
 }
 
 async function failure(error: unknown, to: string, store: ActivityDeps['store'], customerId: string): Promise<ChannelResult> {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ChannelSchema } from '../../dsl/schema';
 import { REASON_CODES } from '../../core/reasons';
+import { parseReportDate } from '../../analytics/range';
 
 const RUN_STATUSES = ['running', 'completed', 'exited', 'converted', 'failed', 'terminated', 'timed_out', 'cancelled'] as const;
 
@@ -31,6 +32,21 @@ export const ConsentRequestSchema = z.object({
 export const AuditQuerySchema = z.object({
   target: z.string().min(1).optional().meta({ description: 'A workflow id or customer id.' }),
   limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: 'Newest entries first. Default 100.' }),
+});
+
+const reportDate = (field: 'since' | 'until', description: string) =>
+  z
+    .string()
+    .refine((value) => parseReportDate(value, new Date()) !== null, {
+      message: `${field} must be an ISO date or time (2026-11-01, 2026-11-01T08:00:00Z) or a duration back from now (30d, 12h)`,
+    })
+    .meta({ description });
+
+export const ReportQuerySchema = z.object({
+  since: reportDate('since', 'Start of the range, inclusive: an ISO date/time (UTC when no zone) or a duration back from now (30d). Default: 30 days before until.').optional(),
+  until: reportDate('until', 'End of the range, exclusive. Default: now.').optional(),
+  version: z.string().min(1).optional().meta({ description: 'Only this journey version (the snapshot hash runs are pinned to). Default: every version.' }),
+  bucket: z.enum(['day', 'week']).optional().meta({ description: 'Time-series bucket (UTC days, ISO weeks from Monday). Default: day.' }),
 });
 
 const ConsentChangeSchema = z.object({

@@ -1,12 +1,12 @@
-// The support routes under /v1/customers, /v1/runs and /v1/audit: the SupportService over
-// HTTP for the CLI and scripts, behind support or admin API keys.
+// The support routes under /v1/customers, /v1/runs, /v1/audit and /v1/reports: the SupportService
+// over HTTP for the CLI and scripts, behind support or admin API keys.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { isSupportError } from '../../support/errors';
 import type { Actor, SupportService } from '../../support/types';
 import { bearerAuth, type ApiKey } from '../auth';
 import { HttpError, invalidBody } from '../http-error';
-import { AuditQuerySchema, ConsentRequestSchema, ExitRequestSchema, RunListQuerySchema } from './support-schemas';
+import { AuditQuerySchema, ConsentRequestSchema, ExitRequestSchema, ReportQuerySchema, RunListQuerySchema } from './support-schemas';
 
 export interface SupportRoutesDeps {
   service: SupportService;
@@ -19,7 +19,7 @@ const LIST_RUNS_HINT = 'List a customer\'s runs with GET /v1/runs?customer=<id> 
 export function supportRoutes(deps: SupportRoutesDeps): (app: FastifyInstance) => Promise<void> {
   const { service } = deps;
   return async (app) => {
-    app.addHook('onRequest', bearerAuth(deps.keys, { roles: ['support', 'admin'], purpose: 'read or change customers, runs and the audit log' }));
+    app.addHook('onRequest', bearerAuth(deps.keys, { roles: ['support', 'admin'], purpose: 'read or change customers, runs and the audit log, or read journey reports' }));
     app.setErrorHandler(async (error, _request, reply) => {
       // Service errors become HTTP answers; everything else goes to the server's handler.
       if (!isSupportError(error)) throw error;
@@ -30,7 +30,7 @@ export function supportRoutes(deps: SupportRoutesDeps): (app: FastifyInstance) =
 
     // Wildcards, not `:param`: ids and emails may be longer than a route parameter may be.
     app.get('/v1/customers/*', async (request) => {
-      const query = wildcard(request);
+      const query = pathId(request, 'customer id, email or phone');
       const view = await service.findCustomer(query);
       if (!view) throw new HttpError(404, 'not_found', `No customer matches "${query}" by id, email or phone. Check the spelling; phones are matched as stored (E.164, e.g. +14155550100).`);
       return view;
@@ -55,14 +55,14 @@ export function supportRoutes(deps: SupportRoutesDeps): (app: FastifyInstance) =
       });
     });
     app.get('/v1/runs/*', async (request) => {
-      const workflowId = wildcard(request);
+      const workflowId = pathId(request, 'run id');
       const run = await service.getRun(workflowId);
       if (!run) throw new HttpError(404, 'not_found', `No journey run with id "${workflowId}". ${LIST_RUNS_HINT}`);
       return run;
     });
     app.post('/v1/runs/*', async (request) => {
       // The only action on a run is /exit; the id before it is URL-encoded (slashes as %2F).
-      const path = wildcard(request);
+      const path = pathId(request, 'run id');
       if (!path.endsWith('/exit')) throw new HttpError(404, 'not_found', `No route POST /v1/runs/${path}; to exit a run, POST /v1/runs/<encoded workflow id>/exit.`);
       const { reason } = parse(ExitRequestSchema, request.body, 'exit body');
       return service.exitRun(path.slice(0, -'/exit'.length), { reason, actor: actorOf(request) });
@@ -72,7 +72,30 @@ export function supportRoutes(deps: SupportRoutesDeps): (app: FastifyInstance) =
       const q = parse(AuditQuerySchema, request.query, 'audit query');
       return { entries: await service.auditLog({ ...(q.target ? { target: q.target } : {}), ...(q.limit ? { limit: q.limit } : {}) }) };
     });
+
+    app.get<{ Params: { journeyId: string } }>('/v1/reports/journeys/:journeyId', async (request) => {
+      const q = parse(ReportQuerySchema, request.query, 'report query');
+      return service.journeyReport({
+        journeyId: request.params.journeyId,
+        ...(q.since ? { since: q.since } : {}),
+        ...(q.until ? { until: q.until } : {}),
+        ...(q.version ? { version: q.version } : {}),
+        ...(q.bucket ? { bucket: q.bucket } : {}),
+      });
+    });
   };
+}
+
+/** Temporal refuses longer workflow ids; no customer id, email or phone is this long either. */
+const MAX_PATH_ID = 1000;
+
+/** The wildcard part of the path as an id: empty or overlong is a 400 here, not a failed lookup. */
+function pathId(request: FastifyRequest, what: string): string {
+  const id = wildcard(request);
+  if (id === '' || id.length > MAX_PATH_ID) {
+    throw new HttpError(400, 'invalid_request', `The ${what} in the path is ${id === '' ? 'missing' : `longer than ${MAX_PATH_ID} characters`}. ${LIST_RUNS_HINT}`);
+  }
+  return id;
 }
 
 /** The decoded rest of the path after the route's `*`. */

@@ -8,8 +8,8 @@ import { loadConfig, type Config } from '../../config/env';
 import { displayPath } from '../../dsl/display-path';
 import { parseJourneySource } from '../../dsl/load';
 import { formatProblem } from '../../dsl/problems';
-import { contextFromSample } from '../../dsl/sample-checks';
-import { ChannelSchema, SampleSchema, type Channel, type Journey } from '../../dsl/schema';
+import { contextFromSample, sampleSurvey } from '../../dsl/sample-checks';
+import { ChannelSchema, SampleSchema, type Channel, type Journey, type SurveyStep } from '../../dsl/schema';
 import { didYouMean } from '../../dsl/suggest';
 import { readTemplate, templateNames, type LoadedTemplate } from '../../dsl/templates';
 import { allSteps } from '../../dsl/walk';
@@ -30,6 +30,8 @@ interface Data {
   channel?: Channel;
   journeyId: string;
   eventName: string;
+  /** When a survey step sends the template: its kind, so the preview shows sample survey links. */
+  surveyKind?: SurveyStep['kind'];
 }
 
 export async function previewCommand(args: string[], io: CliIo): Promise<number> {
@@ -76,8 +78,10 @@ export async function previewCommand(args: string[], io: CliIo): Promise<number>
     }
     const data = values.data === undefined ? await journeyData(config, name, io) : await fileData(resolve(io.cwd, values.data), io);
     const channel = channelOption?.data ?? data.channel ?? firstChannel(template);
-    const context = contextFromSample(data.sample, data.journeyId, data.eventName);
+    const context: RenderContext & { survey?: unknown } = contextFromSample(data.sample, data.journeyId, data.eventName);
     if (locale) context.locale = locale;
+    // A survey message reads survey.url / survey.scores: show it with sample links.
+    if (data.surveyKind) context.survey = sampleSurvey(data.surveyKind);
     io.out(`Data: ${data.origin}`);
     await render(template, channel, context, config, values.out, io);
     return EXIT.ok;
@@ -127,11 +131,16 @@ async function journeyData(config: Config, name: string, io: CliIo): Promise<Dat
     const path = join(config.journeysDir, entry);
     const file = displayPath(path, io.cwd);
     const { journey } = parseJourneySource(await readFile(path, 'utf8'), file);
-    const step = journey ? allSteps(journey).find(({ step: s }) => 'send' in s && s.send.template === name)?.step : undefined;
-    if (!journey || !step || !('send' in step)) continue;
+    const step = journey
+      ? allSteps(journey).find(({ step: s }) => ('send' in s && s.send.template === name) || ('survey' in s && s.survey.template === name))?.step
+      : undefined;
+    if (!journey || !step) continue;
+    const sends = 'send' in step ? step.send : 'survey' in step ? step.survey : undefined;
+    if (!sends) continue;
     const eventName = 'event' in journey.trigger ? journey.trigger.event : journey.trigger.inactivity.event;
     const origin = journey.sample ? `the sample of journey "${journey.id}" (${file})` : `none: journey "${journey.id}" (${file}) has no sample (pass --data)`;
-    return { sample: journey.sample, origin, channel: step.send.channel, journeyId: journey.id, eventName };
+    const surveyKind = 'survey' in step ? { surveyKind: step.survey.kind } : {};
+    return { sample: journey.sample, origin, channel: sends.channel, journeyId: journey.id, eventName, ...surveyKind };
   }
   return { sample: undefined, origin: 'none: no journey sends this template and no --data was given', journeyId: 'preview', eventName: 'preview' };
 }

@@ -29,7 +29,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   }
   const paths = parsed.positionals.length > 0 ? parsed.positionals : [config.journeysDir];
   const templatesDir = parsed.values.templates ?? config.templatesDir;
-  const result = await loadJourneys({ paths, templatesDir, cwd: io.cwd });
+  const result = await loadJourneys({ paths, templatesDir, cwd: io.cwd, env: io.env });
   // Notes (SMS lengths) are information, on stdout, whether or not there are problems.
   for (const note of result.notes) io.out(formatNote(note));
 

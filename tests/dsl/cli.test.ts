@@ -22,12 +22,23 @@ describe('touchpoint CLI', () => {
   });
 
   test('validate with no arguments checks JOURNEYS_DIR and exits 0 listing every journey version, after each SMS part\'s length', async () => {
-    const result = await touchpoint(['validate']);
+    // With the webhook steps' signing key set, validate has no note about it (see the next test).
+    const result = await touchpoint(['validate'], root, { WEBHOOK_SECRET: 'set' });
     expect(result).toMatchObject({ code: 0, err: '' });
     const [sms, valid, ...rest] = result.out.split('\n');
     expect(sms).toBe('templates/order-thanks.hbs: sms.text: 1 segment (GSM-7, 122 chars, 123 septets) with the sample of journey "post-purchase"');
     expect(valid).toMatch(/^✓ 3 journeys valid: onboarding \(v[0-9a-f]{16}\), post-purchase \(v[0-9a-f]{16}\), win-back \(v[0-9a-f]{16}\)$/);
     expect(rest).toEqual([]);
+  });
+
+  test('validate notes a webhook signing key missing from the environment, and still exits 0', async () => {
+    const result = await touchpoint(['validate']);
+    expect(result.code).toBe(0);
+    const notes = result.out.split('\n').filter((line) => line.includes('WEBHOOK_SECRET'));
+    expect(notes).toEqual([
+      expect.stringMatching(/^journeys\/post-purchase\.yaml: steps\[4\]\.branch\.cases\[0\]\.steps\[0\]\.webhook\.url: WEBHOOK_SECRET is not set here; .*"helpdesk-ticket"/),
+      expect.stringMatching(/^journeys\/post-purchase\.yaml: steps\[4\]\.branch\.cases\[1\]\.steps\[0\]\.webhook\.url: WEBHOOK_SECRET is not set here; .*"crm-follow-up"/),
+    ]);
   });
 
   test('validate prints every problem as file:line:col on stderr and exits 1', async () => {

@@ -68,7 +68,7 @@ describe('journey cross-checks', () => {
 
   test('a step with no kind, or a condition with no form, says which forms exist', () => {
     expect(problems(HEAD + lines('  - id: lonely'))).toEqual([
-      'demo.yaml:6:5: steps[0]: a step needs exactly one of send, wait, wait_for, branch, split, goto, exit; step "lonely" has none',
+      'demo.yaml:6:5: steps[0]: a step needs exactly one of send, wait, wait_for, branch, split, survey, webhook, goto, exit; step "lonely" has none',
     ]);
     expect(problems(branchOn('{ plan: pro }'))).toEqual([
       'demo.yaml:9:17: steps[0].branch.cases[0].when: a condition is one of: { field, op, value }, { all: [...] }, { any: [...] }, { not: ... } or { received: <event> }',

@@ -104,7 +104,7 @@ describe('loadJourneys', () => {
       'journeys/demo.yaml:9:39: steps[1].send.template: step "tips" uses template "tips", but there is no templates/tips.hbs: create it',
       'journeys/demo.yaml:10:9: steps[2].id: step id "hello" is already used by steps[0]; step ids must be unique in the journey: rename one',
       'journeys/demo.yaml:11:11: steps[2].wait: "0d" is zero; a duration must be longer than 0, e.g. 1d',
-      'journeys/demo.yaml:17:34: steps[3].branch.cases[0].steps[0].goto: step "again" loops back (check → again → check) without a wait or wait_for step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
+      'journeys/demo.yaml:17:34: steps[3].branch.cases[0].steps[0].goto: step "again" loops back (check → again → check) without a wait, wait_for or survey step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
     ]);
   });
 

@@ -69,14 +69,14 @@ describe('parseJourneySource', () => {
 
   test('a goto loop without a wait is reported at the goto, with the loop spelled out', () => {
     expect(problems(HEAD + lines('  - id: hello', '    send: { channel: email, template: welcome }', '  - id: again', '    goto: hello'))).toEqual([
-      'demo.yaml:9:11: steps[1].goto: step "again" loops back (hello → again → hello) without a wait or wait_for step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
+      'demo.yaml:9:11: steps[1].goto: step "again" loops back (hello → again → hello) without a wait, wait_for or survey step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
     ]);
   });
 
   test('a goto back to an enclosing branch is a loop too', () => {
     const source = HEAD + lines('  - id: check', '    branch:', '      cases:', '        - when: { field: traits.plan, op: exists }', '          steps:', '            - id: retry', '              goto: check');
     expect(problems(source)).toEqual([
-      'demo.yaml:12:21: steps[0].branch.cases[0].steps[0].goto: step "retry" loops back (check → retry → check) without a wait or wait_for step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
+      'demo.yaml:12:21: steps[0].branch.cases[0].steps[0].goto: step "retry" loops back (check → retry → check) without a wait, wait_for or survey step: customers would be messaged with no pause; add a wait inside the loop or remove the goto',
     ]);
   });
 
@@ -106,8 +106,8 @@ describe('parseJourneySource', () => {
     expect(problems(source)).toEqual([
       'demo.yaml:6:13: steps[0].send.chanel: unknown key "chanel" — did you mean "channel"?',
       'demo.yaml:8:11: steps[1].wait: "soon": write a duration like 30m, 2h, 3d, 1w or 1d12h',
-      'demo.yaml:10:5: steps[2].sned: unknown key "sned" — did you mean "send"? (a step needs exactly one of send, wait, wait_for, branch, split, goto, exit)',
-      'demo.yaml:13:5: steps[3].wait: step "both" has both send and wait; a step needs exactly one of send, wait, wait_for, branch, split, goto, exit: make them separate steps',
+      'demo.yaml:10:5: steps[2].sned: unknown key "sned" — did you mean "send"? (a step needs exactly one of send, wait, wait_for, branch, split, survey, webhook, goto, exit)',
+      'demo.yaml:13:5: steps[3].wait: step "both" has both send and wait; a step needs exactly one of send, wait, wait_for, branch, split, survey, webhook, goto, exit: make them separate steps',
     ]);
   });
 

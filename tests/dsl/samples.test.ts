@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadJourneys, type LoadResult } from '../../dsl/load';
-import { sampleContext } from '../../dsl/sample-checks';
+import { sampleContext, sampleSurvey } from '../../dsl/sample-checks';
 import { STEP_KINDS, stepKind, type JourneySnapshot } from '../../dsl/schema';
 import { allSteps } from '../../dsl/walk';
 import { decodeBundle } from '../../render/bundle';
@@ -47,7 +47,9 @@ describe('sample journeys', () => {
 
     const postPurchase = byId('post-purchase').journey;
     expect(postPurchase).toMatchObject({ trigger: { event: 'order.completed' }, entry: { reentry: 'always', key: 'properties.order_id' }, exit_on: ['order.refunded'] });
-    expect(kinds('post-purchase')).toEqual(new Set(['send', 'wait', 'wait_for']));
+    expect(kinds('post-purchase')).toEqual(new Set(['send', 'wait', 'wait_for', 'survey', 'branch', 'webhook']));
+    const survey = allSteps(postPurchase).find(({ step }) => 'survey' in step)?.step;
+    expect(survey && 'survey' in survey ? survey.survey : null).toEqual({ kind: 'nps', channel: 'email', template: 'nps-survey', wait: '7d' });
 
     const winBack = byId('win-back').journey;
     expect(winBack).toMatchObject({ trigger: { inactivity: { event: 'order.completed', for: '60d' } }, entry: { reentry: { cooldown: '90d' } }, goal: 'order.completed' });
@@ -69,8 +71,11 @@ describe('sample journeys', () => {
 
     for (const snapshot of result.journeys) {
       const { journey } = snapshot;
-      const context = sampleContext(journey);
+      const surveyKinds = new Map(allSteps(journey).flatMap(({ step }) => ('survey' in step ? [[step.survey.template, step.survey.kind] as const] : [])));
       for (const [name, hash] of Object.entries(snapshot.templates)) {
+        // Survey steps' templates also read their links (survey.url, survey.scores).
+        const kind = surveyKinds.get(name);
+        const context = kind === undefined ? sampleContext(journey) : { ...sampleContext(journey), survey: sampleSurvey(kind) };
         const version = result.templates.find((t) => t.hash === hash);
         if (!version) throw new Error(`no version ${hash} of ${name}`);
         expect(Object.keys(decodeBundle(version.source).layouts)).toEqual(['base']);
@@ -84,6 +89,7 @@ describe('sample journeys', () => {
           expect(rendered).not.toMatch(/undefined|\{\{|\}\}/);
         }
         if (journey.id === 'post-purchase') expect(`${subject}${text}`).toContain('A-1042');
+        if (kind !== undefined) expect(html).toContain(`href="${sampleSurvey(kind).scores[0]?.url ?? ''}"`);
       }
     }
   });

@@ -6,10 +6,17 @@ import { html } from '../../api/html';
 import { sessionToken } from '../../inspector/session';
 import type { Router } from '../../routing/router';
 import type { Store } from '../../store/types';
+import { JourneySchema } from '../../dsl/schema';
+import { buildSnapshot } from '../../dsl/snapshot';
 import { listen, type Api } from '../api/http';
-import { createFakeService, WORKFLOW_ID, type FakeService } from './fake-support-service';
+import { createFakeService, HOSTILE_STEP, REPORT_JOURNEY, WORKFLOW_ID, type FakeService } from './fake-support-service';
 
 const SECRET = 'inspector-test-secret';
+const JOURNEY = buildSnapshot(
+  JourneySchema.parse({ id: REPORT_JOURNEY, name: 'Win back <lapsed>', trigger: { inactivity: { event: 'order.completed', for: '60d' } }, steps: [{ id: 'hello', send: { channel: 'email', template: 'hello' } }] }),
+  { hello: 'abc' },
+  'tests/inspector/inspector-routes.test.ts',
+);
 const KEYS = [
   { key: 'support-key-0123456789', name: 'grace', role: 'support' as const },
   { key: 'ingest-key-0123456789a', name: 'orders', role: 'ingest' as const },
@@ -24,7 +31,7 @@ describe('the inspector routes', () => {
     service = createFakeService();
     const app = createApiServer({
       store: {} as Store, router: {} as Router, apiKeys: [], health: async () => ({}),
-      plugins: [inspectorRoutes({ service, keys: KEYS, secret: SECRET, secureCookies: true, now: () => clock })],
+      plugins: [inspectorRoutes({ service, keys: KEYS, secret: SECRET, secureCookies: true, now: () => clock, journeys: [JOURNEY] })],
     });
     api = await listen(app);
   });
@@ -146,6 +153,56 @@ describe('the inspector routes', () => {
     expect(await preview.text()).toBe('<h1>Thanks</h1><script>alert(1)</script>');
     expect((await get(`/inspector/messages/${key}/preview`)).status).toBe(303);
     expect((await get(`/inspector/messages/${encodeURIComponent(`${WORKFLOW_ID}/run-1/offer/1`)}/preview`, cookie)).status).toBe(404);
+  });
+
+  it('lists the journeys with links to their reports, from the nav of every page', async () => {
+    const cookie = await signIn();
+    expect(await (await get('/inspector', cookie)).text()).toContain('<a href="/inspector/journeys">Journeys</a>');
+    const page = await (await get('/inspector/journeys', cookie)).text();
+    expect(page).toContain(`<a href="/inspector/journeys/${REPORT_JOURNEY}/report">${REPORT_JOURNEY}<span class="sr-only"> report</span></a>`);
+    expect(page).toContain('Win back &lt;lapsed&gt;');
+    expect(page).toContain('no order.completed for 60d');
+    expect(page).toContain(JOURNEY.version);
+  });
+
+  it('renders the report with its charts and their numbers, escaped, under the strict CSP', async () => {
+    const cookie = await signIn();
+    const response = await get(`/inspector/journeys/${REPORT_JOURNEY}/report?since=2025-02-01&until=2025-02-27&bucket=week`, cookie);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(service.reportQueries.at(-1)).toEqual({ journeyId: REPORT_JOURNEY, since: '2025-02-01T00:00:00.000Z', until: '2025-02-28T00:00:00.000Z', bucket: 'week' });
+    const page = await response.text();
+    expect(page).not.toMatch(/<script/i);
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(HOSTILE_STEP).toContain('<script>');
+    const charts = [...page.matchAll(/<svg class="chart" id="([^"]+)"/g)].map((m) => m[1]);
+    expect(charts).toEqual(['funnel', 'nps-over-time', 'distribution-nps', 'variants-incentive', 'exits']);
+    expect(page).toContain('<dt>Entered</dt><dd>200 runs</dd>');
+    expect(page).toContain('34 of 200 (17.0%)');
+    // NPS of 30 promoters and 10 detractors: (30 − 10) / 40 = 50.
+    expect(page).toContain('<strong>NPS 50</strong>');
+    expect(page).toContain('discount-10');
+    expect(page).toContain('<td>+133.3%</td>');
+    expect(page).toContain('exit_on user.deleted');
+    expect(page).toContain('<input id="since" name="since" type="date" value="2025-02-01">');
+    expect(page).toContain('<input id="until" name="until" type="date" value="2025-02-27">');
+    expect(page).toContain('<option value="week" selected>week</option>');
+  });
+
+  it('answers a bad range or an unknown journey with a page saying what to fix', async () => {
+    const cookie = await signIn();
+    const bad = await get(`/inspector/journeys/${REPORT_JOURNEY}/report?since=last+tuesday`, cookie);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('From &quot;last tuesday&quot; is not a date: write it as YYYY-MM-DD');
+    const reversed = await get(`/inspector/journeys/${REPORT_JOURNEY}/report?since=2025-02-10&until=2025-02-01`, cookie);
+    expect(reversed.status).toBe(400);
+    expect(await reversed.text()).toContain('pick a From date before the To date');
+    const unknown = await get('/inspector/journeys/nope/report', cookie);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain(`No journey &quot;nope&quot;. Known journeys: ${REPORT_JOURNEY}.`);
+    const signedOut = await get(`/inspector/journeys/${REPORT_JOURNEY}/report`);
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toBe(`/inspector/login?next=${encodeURIComponent(`/inspector/journeys/${REPORT_JOURNEY}/report`)}`);
   });
 
   it('signs out with a POST that carries the CSRF token', async () => {

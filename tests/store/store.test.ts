@@ -98,16 +98,17 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(again.event.routedAt).not.toBeNull();
   });
 
-  test('lastEntry returns the most recent entry per entry key and recordEntry is idempotent', async () => {
+  test('lastEntry returns the most recent entry per entry key, with its journey version, and recordEntry is idempotent', async () => {
     const customerId = unique('c');
     expect(await store.lastEntry('welcome', customerId, '')).toBeNull();
-    const entry = { journeyId: 'welcome', customerId, entryKey: '', workflowId: `journey/welcome/${customerId}`, triggerMessageId: 'm1', enteredAt: '2024-05-01T10:00:00.000Z' };
+    const entry = { journeyId: 'welcome', customerId, entryKey: '', workflowId: `journey/welcome/${customerId}`, triggerMessageId: 'm1', enteredAt: '2024-05-01T10:00:00.000Z', journeyVersion: 'v1' };
     await store.recordEntry(entry);
     await store.recordEntry(entry);
-    await store.recordEntry({ ...entry, triggerMessageId: 'm2', enteredAt: '2024-06-01T10:00:00.000Z' });
-    await store.recordEntry({ ...entry, entryKey: 'order-9', triggerMessageId: 'm3', enteredAt: '2024-07-01T10:00:00.000Z' });
-    expect(await store.lastEntry('welcome', customerId, '')).toEqual({ ...entry, triggerMessageId: 'm2', enteredAt: '2024-06-01T10:00:00.000Z' });
-    expect((await store.lastEntry('welcome', customerId, 'order-9'))?.triggerMessageId).toBe('m3');
+    await store.recordEntry({ ...entry, triggerMessageId: 'm2', enteredAt: '2024-06-01T10:00:00.000Z', journeyVersion: 'v2' });
+    const { journeyVersion: _none, ...unversioned } = entry;
+    await store.recordEntry({ ...unversioned, entryKey: 'order-9', triggerMessageId: 'm3', enteredAt: '2024-07-01T10:00:00.000Z' });
+    expect(await store.lastEntry('welcome', customerId, '')).toEqual({ ...entry, triggerMessageId: 'm2', enteredAt: '2024-06-01T10:00:00.000Z', journeyVersion: 'v2' });
+    expect(await store.lastEntry('welcome', customerId, 'order-9')).toMatchObject({ triggerMessageId: 'm3', journeyVersion: null });
     expect(await store.lastEntry('other', customerId, '')).toBeNull();
   });
 
@@ -118,6 +119,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(claim.row).toMatchObject({
       messageKey: key, status: 'deciding', reason: null, attempts: 1, content: null, category: 'marketing', triggerId: 'm-1',
       deliveryStatus: null, deliveryDetail: null, deliveryUpdatedAt: null, sentAt: null, retryAt: null,
+      engagement: { openedAt: null, clickedAt: null, openCount: 0, proxiedOpenCount: 0, clickCount: 0 },
     });
 
     const second = await store.claimMessage(messageClaim(key, { stepId: 'other' }));

@@ -65,7 +65,7 @@ describe('template values checked against the journey sample', () => {
       'templates/partials/sign-off.hbs:1:7: email.text: {{traits.nickname}} reads traits.nickname, which the sample of journey "demo" (journeys/demo.yaml) lacks: ' +
         'add nickname under sample: → traits:, or wrap it in {{#if traits.nickname}}…{{/if}} if some customers lack it',
       'templates/thanks.hbs:2:3: email.subject: {{first_name}} reads first_name, which is not message data: ' +
-        'templates read traits.<name>, event.properties.<name>, event.name, customer.id, journey.id and links.unsubscribe (did you mean traits.first_name?)',
+        'templates read traits.<name>, event.properties.<name>, event.name, customer.id, journey.id, links.unsubscribe and, in survey steps, survey.* (did you mean traits.first_name?)',
     ]);
   });
 

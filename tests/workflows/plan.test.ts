@@ -48,3 +48,15 @@ test('a duplicate step id or a goto to nowhere is refused with the journey and s
   expect(() => compilePlan(journey([{ id: 'a', wait: '1d' }, { id: 'a', wait: '2d' }]))).toThrow('journey j: step id "a" is used twice');
   expect(() => compilePlan(journey([{ id: 'a', goto: 'b' }]))).toThrow('journey j: step "a" goes to "b", which is no step of this journey');
 });
+
+test('survey and webhook steps go on to the next step, and a survey makes the run buffer survey.responded', () => {
+  const plan = compilePlan(
+    journey([
+      { id: 'nps', survey: { kind: 'nps', channel: 'email', template: 'nps-survey', wait: '7d' } },
+      { id: 'ticket', webhook: { url: 'https://helpdesk.example.com/hooks' } },
+    ]),
+  );
+  expect(plan.nodes.nps).toMatchObject({ kind: 'survey', next: 'ticket' });
+  expect(plan.nodes.ticket).toMatchObject({ kind: 'webhook', next: null });
+  expect(plan.listened).toEqual(['survey.responded']);
+});

@@ -3,8 +3,9 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { journeyWorkflowId } from '../../core/ids';
 import { readHistoryFile } from './support/history-files';
-import { HISTORIES_DIR } from './support/history-paths';
+import { HISTORIES_DIR, HISTORY_PATHS } from './support/history-paths';
 
 const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -24,7 +25,17 @@ test('there are recorded histories to replay', () => {
   expect(files.length).toBeGreaterThan(0);
 });
 
+/**
+ * The workflow id a file was recorded under: runs read it (survey steps match answers by a
+ * message key that starts with it), so replay must use the same one.
+ */
+function recordedWorkflowId(file: string): string {
+  const name = basename(file, '.json');
+  const path = HISTORY_PATHS.find((p) => name === `${p.journeyId}--${p.path}` || name.startsWith(`${p.journeyId}--${p.path}--run-`));
+  return path === undefined ? name : journeyWorkflowId(path.journeyId, path.customerId, path.entryKey);
+}
+
 test.each(files)('%s replays without nondeterminism', async (file) => {
   const history = readHistoryFile(join(HISTORIES_DIR, file));
-  await Worker.runReplayHistory({ workflowBundle: bundle, replayName: basename(file, '.json') }, history, basename(file, '.json'));
+  await Worker.runReplayHistory({ workflowBundle: bundle, replayName: basename(file, '.json') }, history, recordedWorkflowId(file));
 });

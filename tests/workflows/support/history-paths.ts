@@ -39,6 +39,26 @@ const at = (id: string, name: string, properties: Record<string, unknown> = {}):
   timestamp: '2030-03-01T09:00:00.000Z',
 });
 
+/** The order is delivered once the run waits for it. */
+async function deliver(h: Harness, handle: RunHandle, id: string, orderId: string): Promise<void> {
+  await h.waitForState(handle, (s) => s.currentStep === 'await-delivery', 'waiting for delivery');
+  await handle.signal(journeyEventSignal, at(id, 'order.delivered', { order_id: orderId }));
+}
+
+async function waitForSurvey(h: Harness, handle: RunHandle): Promise<void> {
+  // Delivered → 3 days → care tips → 7 days → the survey.
+  await h.env.sleep(11 * DAY);
+  await h.waitForState(handle, (s) => s.currentStep === 'nps' && s.waitingFor === 'survey.responded', 'waiting for the NPS answer');
+}
+
+/** Answer the NPS survey as the survey page does: a survey.responded event naming the survey message. */
+async function answerSurvey(h: Harness, handle: RunHandle, customerId: string, answer: Record<string, unknown>): Promise<void> {
+  const messageKey = h.activities.sent(customerId).findLast((s) => s.survey !== undefined)?.messageKey;
+  if (messageKey === undefined) throw new Error(`no NPS survey was sent to ${customerId}`);
+  const properties = { survey_id: 'post-purchase.nps', kind: 'nps', ...answer, journey_id: 'post-purchase', step_id: 'nps', message_key: messageKey, revision: 1 };
+  await handle.signal(journeyEventSignal, at(`sr-${customerId}-1`, 'survey.responded', properties));
+}
+
 const signUp = (id: string) => at(id, 'user.signed_up', { source: 'homepage' });
 const order = (id: string, orderId: string) => at(id, 'order.completed', { order_id: orderId, total: 59.9, currency: 'EUR' });
 
@@ -103,7 +123,7 @@ export const HISTORY_PATHS: HistoryPath[] = [
       await handle.signal(journeyEventSignal, at('dl-grace-1', 'order.delivered', { order_id: 'A-1042' }));
     },
     expectStatus: 'completed',
-    expectSteps: ['thank-you', 'await-delivery', 'settle-in', 'care-tips', 'before-feedback', 'feedback-request'],
+    expectSteps: ['thank-you', 'await-delivery', 'settle-in', 'care-tips', 'before-feedback', 'nps', 'act-on-score'],
   },
   {
     journeyId: 'post-purchase',
@@ -112,7 +132,59 @@ export const HISTORY_PATHS: HistoryPath[] = [
     entryKey: 'B-7',
     trigger: order('ord-hal-1', 'B-7'),
     expectStatus: 'completed',
-    expectSteps: ['thank-you', 'await-delivery', 'where-is-my-order', 'feedback-request'],
+    expectSteps: ['thank-you', 'await-delivery', 'where-is-my-order', 'nps', 'act-on-score'],
+  },
+  {
+    journeyId: 'post-purchase',
+    path: 'nps-detractor',
+    customerId: 'nora',
+    entryKey: 'D-12',
+    traits: { first_name: 'Nora', email: 'nora@example.com' },
+    trigger: order('ord-nora-1', 'D-12'),
+    async drive(h, handle) {
+      await deliver(h, handle, 'dl-nora-1', 'D-12');
+      await waitForSurvey(h, handle);
+      await answerSurvey(h, handle, 'nora', { score: 2, category: 'detractor', comment: 'The pot arrived cracked and nobody replied', sentiment: 'negative', sentiment_score: -0.7 });
+    },
+    expectStatus: 'completed',
+    expectSteps: ['thank-you', 'await-delivery', 'care-tips', 'before-feedback', 'nps', 'act-on-score', 'helpdesk-ticket'],
+  },
+  {
+    journeyId: 'post-purchase',
+    path: 'nps-promoter',
+    customerId: 'omar',
+    entryKey: 'E-3',
+    trigger: order('ord-omar-1', 'E-3'),
+    async drive(h, handle) {
+      await deliver(h, handle, 'dl-omar-1', 'E-3');
+      await waitForSurvey(h, handle);
+      await answerSurvey(h, handle, 'omar', { score: 10, category: 'promoter', comment: null, sentiment: null, sentiment_score: null });
+    },
+    expectStatus: 'completed',
+    expectSteps: ['care-tips', 'nps', 'act-on-score', 'review-request'],
+  },
+  {
+    journeyId: 'post-purchase',
+    path: 'nps-continue-as-new',
+    customerId: 'pia',
+    entryKey: 'F-8',
+    trigger: order('ord-pia-1', 'F-8'),
+    limits: { maxHistoryEvents: 60 },
+    async drive(h, handle) {
+      await deliver(h, handle, 'dl-pia-1', 'F-8');
+      await waitForSurvey(h, handle);
+      // Unrelated events grow the history mid-wait, past the limit: the run continues as new inside the survey step.
+      const { runId } = await handle.describe();
+      for (let n = 1; (await handle.describe()).runId === runId; n++) {
+        if (n > 20) throw new Error('the run did not continue as new inside the survey wait');
+        await handle.signal(journeyEventSignal, at(`pv-pia-${n}`, 'page.viewed'));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await h.waitForState(handle, (s) => s.waitingFor === 'survey.responded', 'the survey wait in the new run');
+      await answerSurvey(h, handle, 'pia', { score: 5, category: 'detractor', comment: 'Slow delivery', sentiment: 'neutral', sentiment_score: 0 });
+    },
+    expectStatus: 'completed',
+    expectSteps: ['care-tips', 'nps', 'act-on-score', 'crm-follow-up'],
   },
   {
     journeyId: 'post-purchase',

@@ -1,0 +1,33 @@
+// The analytics side of a run in SQL: one run_steps row per finished step visit and one
+// journey_runs row per ended run. Reports are retried freely, so every write is "do nothing" on
+// a key already present: the first report of a step or an ending is the one kept.
+import type { RunProgressReport } from '../activities/contract';
+import type { Db } from './db';
+
+export class SqlRunProgress {
+  constructor(private readonly db: Db) {}
+
+  async record(report: RunProgressReport): Promise<void> {
+    const { run, steps, ending } = report;
+    if (steps.length === 0 && !ending) return;
+    await this.db.transaction(async (tx) => {
+      for (const step of steps) {
+        await tx.query(
+          `insert into run_steps (run_id, step_id, visit, workflow_id, journey_id, journey_version, customer_id, kind, entered_at, finished_at, outcome, result)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           on conflict (run_id, step_id, visit) do nothing`,
+          [run.runId, step.stepId, step.visit, run.workflowId, run.journeyId, run.journeyVersion, run.customerId, step.kind,
+            step.enteredAt, step.finishedAt, step.outcome, step.result],
+        );
+      }
+      if (ending) {
+        await tx.query(
+          `insert into journey_runs (run_id, workflow_id, journey_id, journey_version, customer_id, status, end_reason, ended_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (run_id) do nothing`,
+          [run.runId, run.workflowId, run.journeyId, run.journeyVersion, run.customerId, ending.status, ending.reason, ending.at],
+        );
+      }
+    });
+  }
+}

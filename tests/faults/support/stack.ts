@@ -1,0 +1,266 @@
+// The real stack a fault test breaks: a Temporal dev server (optionally file-backed, so it can be
+// stopped and started again), a fresh PostgreSQL database, the worker in a child process wired
+// like `touchpoint start`, the HTTP API with the real router in this process, and the real SMTP
+// server, Twilio emulator and push service every message is counted at.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import webpush from 'web-push';
+import { createApiServer } from '../../../api';
+import { pushRoutes } from '../../../api/routes/push';
+import { createRouter } from '../../../routing';
+import { startDevServer, type DevServer } from '../../../runtime/dev-server';
+import { openStore } from '../../../store';
+import type { Store } from '../../../store/types';
+import { temporalCliPath } from '../../../temporal/binaries';
+import { listen, type Api } from '../../api/http';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { freePort } from '../../support/ports';
+import { startPushService, type PushService } from '../../support/push-service';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { startTwilioEmulator, type TwilioEmulator } from '../../support/twilio-emulator';
+import { startChild, type RunningChild } from './child-process';
+import { faultJourney, TRIGGER_EVENT } from './fault-journey';
+import { balance, type Enrolled, type Ledger } from './ledger';
+import { holdPostgresExclusively, sharePostgres, type Release } from './postgres-lock';
+
+export const API_KEY = 'faults-api-key-0123456789abcdef';
+const SENDER = '+15005550006';
+
+export interface FaultStackOptions {
+  /** Names the journey, task queue and customers. */
+  name: string;
+  /** The journey's sleep after its first email. @default '2s' */
+  pause?: string;
+  /** Keep Temporal's state in a file, so `restartTemporal` resumes every run. @default false (in memory) */
+  durableTemporal?: boolean;
+  /** Start the SMTP server with the stack. @default true; false keeps its port free until `startMail()` */
+  mailUp?: boolean;
+  /** `exclusive` for the test that restarts the PostgreSQL server. @default 'shared' */
+  postgres?: 'shared' | 'exclusive';
+}
+
+export interface FaultStack {
+  store: Store;
+  /** The test database (a fresh one on the server at TEST_DATABASE_URL's address). */
+  databaseUrl: string;
+  client: Client;
+  api: Api;
+  twilio: TwilioEmulator;
+  push: PushService;
+  /** The SMTP server (throws while it is down). */
+  mail(): SmtpSink;
+  startMail(): Promise<SmtpSink>;
+  /** Stop the dev server (SIGTERM), keep it down `downMs`, start it again on the same port and file. */
+  restartTemporal(downMs: number): Promise<void>;
+  startWorker(): Promise<void>;
+  /** SIGKILL the worker process (no clean shutdown). */
+  killWorker(): Promise<void>;
+  /** Identify `count` new customers (email, phone, a push subscription) and start a run for each, through the API. */
+  enrol(count: number): Promise<Enrolled[]>;
+  /** POST JSON to the API until it answers 2xx (a 5xx or a refused connection is retried, as an order system would). */
+  post(path: string, body: unknown): Promise<unknown>;
+  /** 5xx answers the API gave (and logged) so far. */
+  serverErrors: string[];
+  /** Resolve with the number of completed runs once `expected` runs completed and none runs; throws after `timeoutMs`. */
+  waitForRuns(expected: number, timeoutMs: number): Promise<number>;
+  balance(customers: readonly Enrolled[]): Promise<Ledger>;
+  /** Stop everything; safe after a failure half-way. */
+  stop(): Promise<void>;
+}
+
+let bundle: Promise<string> | undefined;
+
+/** The workflow bundle, built once per jest worker and handed to child workers as a file. */
+function bundleFile(): Promise<string> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows'), logger: new DefaultLogger('ERROR') }).then(({ code }) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'touchpoint-faults-bundle-')), 'workflows.js');
+    writeFileSync(file, code);
+    return file;
+  });
+  return bundle;
+}
+
+export async function startFaultStack(options: FaultStackOptions): Promise<FaultStack> {
+  const stops: Array<() => Promise<unknown> | unknown> = [];
+  const stop = async () => {
+    for (const part of stops.splice(0).reverse()) await Promise.resolve().then(part).catch(() => undefined);
+  };
+  try {
+    const release: Release = options.postgres === 'exclusive' ? await holdPostgresExclusively() : await sharePostgres();
+    stops.push(release);
+    const dataDir = mkdtempSync(join(tmpdir(), `touchpoint-faults-${options.name}-`));
+    stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const database: TestDatabase = await createTestDatabase();
+    stops.push(() => database.dispose());
+    const store = await openStore({ databaseUrl: database.databaseUrl, dataDir });
+    stops.push(() => store.close());
+    const journey = await faultJourney(store, `faults-${options.name}`, options.pause ?? '2s');
+
+    const cliPath = temporalCliPath(process.env.TEMPORAL_CLI_PATH);
+    const temporalDir = options.durableTemporal ? join(dataDir, 'temporal') : undefined;
+    let server: DevServer = await startDevServer({ cliPath, uiPort: false, ...(temporalDir ? { dataDir: temporalDir } : {}) });
+    stops.push(() => server.stop());
+    const port = Number(server.address.split(':')[1]);
+    const connection = await Connection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection });
+
+    const mailPort = await freePort();
+    let mail: SmtpSink | null = options.mailUp === false ? null : await startSmtpSink({ port: mailPort });
+    stops.push(() => mail?.close());
+    const twilio = await startTwilioEmulator();
+    stops.push(() => twilio.stop());
+    const push = await startPushService();
+    stops.push(() => push.close());
+
+    const taskQueue = `faults-${options.name}-${process.pid}`;
+    const vapid = webpush.generateVAPIDKeys();
+    const secret = randomBytes(32).toString('hex');
+    const router = createRouter({ client, store, journeys: [journey], taskQueue });
+    const serverErrors: string[] = [];
+    const app = createApiServer({
+      store,
+      router,
+      apiKeys: [API_KEY],
+      log: (line) => serverErrors.push(line),
+      health: async () => ({
+        temporal: await connection.healthService.check({}).then(() => 'ok', (error: Error) => `down: ${error.message}`),
+        database: await store.ping().then(() => 'ok', (error: Error) => `down: ${error.message}`),
+      }),
+      plugins: [pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', secret })],
+    });
+    const api = await listen(app);
+    stops.push(() => api.close());
+
+    const workerEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: database.databaseUrl,
+      SMTP_URL: `smtp://127.0.0.1:${mailPort}`,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: SENDER,
+      TWILIO_API_URL: twilio.url,
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
+      VAPID_SUBJECT: 'mailto:faults@touchpoint.test',
+      TOUCHPOINT_SECRET: secret,
+      PUBLIC_URL: api.url,
+      TOUCHPOINT_DATA_DIR: dataDir,
+      QUIET_HOURS: '',
+      FREQUENCY_CAPS: '',
+      WORKFLOW_BUNDLE: await bundleFile(),
+    };
+    let worker: RunningChild | null = null;
+    stops.push(() => worker?.kill('SIGKILL'));
+
+    const post = async (path: string, body: unknown): Promise<unknown> => {
+      const deadline = Date.now() + 180_000;
+      for (let attempt = 1; ; attempt++) {
+        const answer = await fetch(`${api.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (response) => ({ status: response.status, text: await response.text() }), (error: Error) => ({ status: 0, text: error.message }));
+        if (answer.status >= 200 && answer.status < 300) return JSON.parse(answer.text);
+        if ((answer.status !== 0 && answer.status < 500) || Date.now() > deadline) {
+          throw new Error(`POST ${path} answered ${answer.status} (attempt ${attempt}): ${answer.text}`);
+        }
+        await sleep(Math.min(100 * attempt, 1_000));
+      }
+    };
+
+    let enrolled = 0;
+    const stack: FaultStack = {
+      store,
+      databaseUrl: database.databaseUrl,
+      client,
+      api,
+      twilio,
+      push,
+      serverErrors,
+      post,
+      mail() {
+        if (!mail) throw new Error('the SMTP server is down');
+        return mail;
+      },
+      async startMail() {
+        mail ??= await startSmtpSink({ port: mailPort });
+        return mail;
+      },
+      async restartTemporal(downMs) {
+        await server.stop();
+        await sleep(downMs);
+        server = await startDevServer({ cliPath, uiPort: false, port, ...(temporalDir ? { dataDir: temporalDir } : {}) });
+      },
+      async startWorker() {
+        if (worker?.alive()) throw new Error('the worker is already running');
+        worker = await startChild({ entry: 'tests/faults/child/worker.ts', env: workerEnv, readyWhen: 'worker ready' });
+      },
+      async killWorker() {
+        await worker?.kill('SIGKILL');
+      },
+      async enrol(count) {
+        const customers: Enrolled[] = [];
+        for (let i = 0; i < count; i++) {
+          const n = ++enrolled;
+          const customerId = `${options.name}-${n}`;
+          const subscription = push.subscribe();
+          await post('/v1/push-subscriptions', { userId: customerId, subscription: { endpoint: subscription.endpoint, keys: subscription.keys } });
+          customers.push({ customerId, email: `${customerId}@example.com`, phone: `+1555${String(n).padStart(7, '0')}`, subscriptionId: subscription.id });
+        }
+        for (let i = 0; i < customers.length; i += 100) {
+          const batch = customers.slice(i, i + 100).map((c) => ({
+            type: 'track',
+            userId: c.customerId,
+            event: TRIGGER_EVENT,
+            messageId: `start-${c.customerId}`,
+            traits: { email: c.email, phone: c.phone },
+          }));
+          await post('/v1/batch', { batch });
+        }
+        return customers;
+      },
+      async waitForRuns(expected, timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        let last = 'no answer from Temporal yet';
+        while (Date.now() < deadline) {
+          const count = async (where: string) => (await client.workflow.count(`WorkflowType = 'journeyRun' AND ${where}`)).count;
+          // Temporal may be down for the moment (the restart test): then ask again.
+          const counts = await Promise.all([
+            count("ExecutionStatus = 'Completed'"),
+            count("ExecutionStatus = 'Running'"),
+            count("ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'"),
+          ]).catch(() => null);
+          if (counts) {
+            const [completed, running, otherwise] = counts;
+            last = `${completed} completed, ${running} running, ${otherwise} ended otherwise, of ${expected}`;
+            if (otherwise > 0) {
+              const ended: string[] = [];
+              for await (const run of client.workflow.list({ query: "WorkflowType = 'journeyRun' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'" })) {
+                ended.push(`${run.workflowId} ${run.status.name}`);
+              }
+              throw new Error(`runs did not complete: ${last}: ${ended.join(', ')}`);
+            }
+            if (completed >= expected && running === 0) return completed;
+          }
+          await sleep(1_000);
+        }
+        throw new Error(`runs not done within ${timeoutMs / 1000} s: ${last}`);
+      },
+      balance: (customers) => balance(store, customers, { mail: stack.mail(), twilio, push }),
+      stop,
+    };
+    return stack;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
