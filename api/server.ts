@@ -7,7 +7,7 @@ import type { Store } from '../store/types';
 import { bearerAuth, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody } from './http-error';
-import { ingest, toLoggedEvent } from './ingest';
+import { ingest, ingestBatch, toLoggedEvent } from './ingest';
 import { openApiDocument } from './openapi';
 import { findUnstorable } from './storable-input';
 import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
@@ -79,9 +79,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       // Every item is validated before the first is written: a bad batch changes nothing.
       const { batch } = parse(BatchRequestSchema, request, 'batch body');
       const receivedAt = now();
-      const results: EventResult[] = [];
-      for (const item of batch) results.push(await ingest(deps, toLoggedEvent(item, receivedAt)));
-      return { results };
+      return { results: await ingestBatch(deps, batch.map((item) => toLoggedEvent(item, receivedAt))) };
     });
   });
   for (const plugin of deps.plugins ?? []) app.register(plugin);

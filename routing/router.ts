@@ -66,7 +66,7 @@ class EventRouting {
       }
     }
     if (!key.ok) return this.skip(journey.id, workflowId, key.reason);
-    const start = { workflowId, input: { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event }, step: journey.steps[0]?.id ?? 'watching' };
+    const start = { workflowId, input: { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event } };
     const entered = await this.enter(snapshot, key.key ?? '', workflowId);
     if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
     if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
@@ -93,7 +93,7 @@ class EventRouting {
     }
     const entered = await this.enter(snapshot, '', workflowId);
     if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
-    const start = { workflowId, input: { snapshot, customerId: this.customerId, trigger: this.event }, step: 'watching' };
+    const start = { workflowId, input: { snapshot, customerId: this.customerId, trigger: this.event } };
     await this.runs.signalWithStart(start, this.event);
     this.add(journey.id, workflowId, 'started');
   }

@@ -5,7 +5,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { JourneySnapshot } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
 import { JOURNEY_WORKFLOW, journeyEventSignal, type JourneyRunInput } from '../workflows/definitions';
-import { CURRENT_STEP, CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from '../workflows/search-attributes';
+import { CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from '../workflows/search-attributes';
 
 /** The journey workflow's signature, for typed `args` (the implementation lives in workflows/). */
 type JourneyRunWorkflow = (input: JourneyRunInput) => Promise<unknown>;
@@ -13,8 +13,6 @@ type JourneyRunWorkflow = (input: JourneyRunInput) => Promise<unknown>;
 export interface RunStart {
   workflowId: string;
   input: JourneyRunInput;
-  /** Step shown in the TouchpointStep search attribute until the run updates it. */
-  step: string;
 }
 
 export interface RunOps {
@@ -35,7 +33,7 @@ export function createRunOps(client: Client, taskQueue: string): RunOps {
     workflowId: run.workflowId,
     taskQueue,
     args: tuple(run.input),
-    typedSearchAttributes: searchAttributes(run.input.snapshot, run.input.customerId, run.step),
+    typedSearchAttributes: searchAttributes(run.input.snapshot, run.input.customerId),
     // Lets a retry of the same routing recognise the run it started (see router.ts).
     memo: { triggerMessageId: run.input.trigger.id },
     // A closed run does not block a new one: the journey's entry policy decides that.
@@ -91,12 +89,12 @@ function tuple(input: JourneyRunInput): [JourneyRunInput] {
   return [input];
 }
 
-function searchAttributes(snapshot: JourneySnapshot, customerId: string, step: string): SearchAttributePair[] {
+/** The run's labels. TouchpointStep is no longer set: a run's current step is read from its state query (support/). */
+function searchAttributes(snapshot: JourneySnapshot, customerId: string): SearchAttributePair[] {
   return [
     { key: CUSTOMER_ID, value: customerId },
     { key: JOURNEY_ID, value: snapshot.journey.id },
     { key: JOURNEY_VERSION, value: snapshot.version },
-    { key: CURRENT_STEP, value: step },
   ];
 }
 

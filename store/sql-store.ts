@@ -1,16 +1,17 @@
 // The one Store implementation: plain SQL that runs unchanged on PostgreSQL and PGlite.
-// Contacts, events and entries live here; every other table has its own sql-*.ts module.
+// Contacts and entries live here; every other table (events included) has its own sql-*.ts module.
 import type { Channel } from '../dsl/schema';
 import type { Db } from './db';
-import { toContact, toEntry, toEvent, toTemplateVersion, type DbRow } from './rows';
+import { toContact, toEntry, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
 import { SqlAudit } from './sql-audit';
+import { SqlEventLog } from './sql-events';
 import { journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
 import { SqlRunProgress } from './sql-progress';
 import { SqlWebhookCalls } from './sql-webhooks';
-import type { Contact, JourneyEntry, LoggedEvent, LoggedEventInput, Store, TemplateVersion } from './types';
+import type { Contact, JourneyEntry, LoggedEventInput, Store, TemplateVersion } from './types';
 
 /** The `email` trait as the column keeps it: trimmed, lower-case, null when empty or not a string. */
 export function emailColumn(value: unknown): string | null {
@@ -31,6 +32,7 @@ export class SqlStore implements Store {
   private readonly surveys: SqlSurveys;
   private readonly progress: SqlRunProgress;
   private readonly webhooks: SqlWebhookCalls;
+  private readonly events: SqlEventLog;
 
   constructor(private readonly db: Db) {
     this.kind = db.kind;
@@ -40,13 +42,14 @@ export class SqlStore implements Store {
     this.surveys = new SqlSurveys(db);
     this.progress = new SqlRunProgress(db);
     this.webhooks = new SqlWebhookCalls(db);
+    this.events = new SqlEventLog(db);
   }
 
-  async upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string }): Promise<Contact> {
+  async upsertContact(input: Parameters<Store['upsertContact']>[0]): Promise<Contact> {
     // A trait present in this call (even null) replaces the column; an absent one keeps it.
     const rows = await this.db.query<DbRow>(
       `insert into contacts as c (customer_id, traits, email, phone, created_at, updated_at)
-       values ($1, $2::jsonb, $3, $4, $5, $5)
+       values ($1, $2::jsonb, $3, $4, $8, $5)
        on conflict (customer_id) do update set
          traits = c.traits || excluded.traits,
          email = case when $6::boolean then excluded.email else c.email end,
@@ -61,6 +64,7 @@ export class SqlStore implements Store {
         input.at,
         'email' in input.traits,
         'phone' in input.traits,
+        input.createdAt ?? input.at,
       ],
     );
     return toContact(one(rows, `contact ${input.customerId}`));
@@ -71,22 +75,11 @@ export class SqlStore implements Store {
     return rows[0] ? toContact(rows[0]) : null;
   }
 
-  async recordEvent(input: LoggedEventInput): Promise<{ inserted: boolean; event: LoggedEvent }> {
-    const inserted = await this.db.query<DbRow>(
-      `insert into events (message_id, type, customer_id, event, properties, traits, "timestamp")
-       values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)
-       on conflict (message_id) do nothing
-       returning *`,
-      [input.messageId, input.type, input.customerId, input.event, json(input.properties), json(input.traits), input.timestamp],
-    );
-    if (inserted[0]) return { inserted: true, event: toEvent(inserted[0]) };
-    const existing = await this.db.query<DbRow>('select * from events where message_id = $1', [input.messageId]);
-    return { inserted: false, event: toEvent(one(existing, `event ${input.messageId}`)) };
-  }
-
-  async markEventRouted(messageId: string, routing: unknown): Promise<void> {
-    await this.db.query('update events set routed_at = now(), routing = $2::jsonb where message_id = $1', [messageId, json(routing ?? null)]);
-  }
+  // The event log lives in sql-events.ts; one event is a batch of one.
+  async recordEvent(input: LoggedEventInput) { return (await this.events.record([input]))[0]!; }
+  recordEvents(inputs: LoggedEventInput[]) { return this.events.record(inputs); }
+  markEventRouted(messageId: string, routing: unknown) { return this.events.markRouted([{ messageId, routing }]); }
+  markEventsRouted(routed: Parameters<Store['markEventsRouted']>[0]) { return this.events.markRouted(routed); }
 
   async lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null> {
     const rows = await this.db.query<DbRow>(

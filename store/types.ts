@@ -162,13 +162,23 @@ export interface AuditRecord {
 
 export interface Store {
   readonly kind: 'postgres' | 'pglite';
-  /** Merge traits into the contact (creating it); `email` and `phone` traits become columns. */
-  upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string }): Promise<Contact>;
+  /**
+   * Merge traits into the contact (creating it); `email` and `phone` traits become columns.
+   * `createdAt` (default `at`) is the creation time when several events' traits arrive merged.
+   */
+  upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string; createdAt?: string }): Promise<Contact>;
   getContact(customerId: string): Promise<Contact | null>;
 
   /** Append to the event log; `inserted: false` with the stored row when the messageId was seen. */
   recordEvent(input: LoggedEventInput): Promise<{ inserted: boolean; event: LoggedEvent }>;
+  /**
+   * Log a batch in one statement; answers in input order exactly as one `recordEvent` per input
+   * in turn would (a messageId repeated in the batch is `inserted` only at its first occurrence).
+   */
+  recordEvents(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>>;
   markEventRouted(messageId: string, routing: unknown): Promise<void>;
+  /** `markEventRouted` for many events in one statement. */
+  markEventsRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void>;
 
   /** Most recent entry of this customer into this journey (for this entry key), if any. */
   lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null>;

@@ -41,11 +41,41 @@ export function runsQuery(filter: ListRunsFilter, taskQueue?: string): string {
   return clauses.join(' AND ');
 }
 
+/** Runs of one page whose state or result is read at the same time. */
+const STATE_READS_AT_ONCE = 8;
+/** How long the list waits for a running run's `state` query before showing it without one. */
+const LIST_QUERY_MS = 1_500;
+
+/** `f` over `items`, at most `limit` calls at a time, results in order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await f(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/** `read`, or null when it has not answered within `ms` (it may still finish; its answer is dropped). */
+async function within<T>(ms: number, read: Promise<T | null>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * One page of runs. Completed runs read their result (one small history read each) to tell
- * completed / exited / converted apart; running runs are not queried, so `nextWakeUp` is null
- * here (getRun has it). Filtering by completed, exited or converted filters that page after
- * reading results, so such a page may hold fewer than `pageSize` runs while a token follows.
+ * completed / exited / converted apart; running runs answer the `state` query (current step and
+ * next wake-up) within LIST_QUERY_MS, else show TouchpointStep, which only runs started before
+ * the `touchpoint-no-step-attribute` patch keep up to date (else blank). Up to
+ * STATE_READS_AT_ONCE reads run at once. Filtering by completed, exited or converted filters
+ * that page after reading results, so such a page may hold fewer than `pageSize` runs while a
+ * token follows.
  */
 export async function listRuns(deps: { client: Client; namespace: string; ui: UiLink; taskQueue?: string }, filter: ListRunsFilter): Promise<RunPage> {
   const pageSize = Math.min(Math.max(1, Math.floor(filter.pageSize ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
@@ -67,13 +97,14 @@ export async function listRuns(deps: { client: Client; namespace: string; ui: Ui
     throw error;
   }
   const converter = deps.client.options.loadedDataConverter;
-  const runs = await Promise.all(
-    (response.executions ?? []).map(async (raw) => {
-      const info = await executionInfoFromRaw(raw, converter, raw, deps.namespace);
-      const result = info.status.name === 'COMPLETED' ? await readRunState(deps.client, info) : null;
-      return toRunSummary(info, deps.ui, result);
-    }),
-  );
+  const infos = await Promise.all((response.executions ?? []).map((raw) => executionInfoFromRaw(raw, converter, raw, deps.namespace)));
+  const runs = await mapBounded(infos, STATE_READS_AT_ONCE, async (info) => {
+    const state =
+      info.status.name === 'COMPLETED' ? await readRunState(deps.client, info)
+      : info.status.name === 'RUNNING' ? await within(LIST_QUERY_MS, readRunState(deps.client, info))
+      : null;
+    return toRunSummary(info, deps.ui, state);
+  });
   const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64') : null;
   return { runs: filter.status ? runs.filter((run) => run.status === filter.status) : runs, nextPageToken: next };
 }

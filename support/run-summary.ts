@@ -57,7 +57,16 @@ export function temporalUiLink(ui: UiLink, workflowId: string, runId: string): s
   return `${base}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
 }
 
-/** Search attributes first, the workflow id and the run state as fallbacks. */
+/** The step a running run shows: its `state` query's step, or `watching` before entry. */
+function stepOf(state: RunState): string | null {
+  return state.currentStep ?? (state.status === 'watching' ? 'watching' : null);
+}
+
+/**
+ * Search attributes first, the workflow id and the run state as fallbacks; the current step
+ * comes from the run state, else TouchpointStep (set on every step only by runs started before
+ * the `touchpoint-no-step-attribute` patch).
+ */
 export function toRunSummary(
   info: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes'>,
   ui: UiLink, state: RunState | null): RunSummary {
@@ -72,7 +81,7 @@ export function toRunSummary(
     customerId: attrs.get(CUSTOMER_ID) ?? state?.customerId ?? parsed?.customerId ?? '',
     entryKey: state?.entryKey ?? parsed?.entryKey ?? null,
     status,
-    currentStep: status === 'running' ? (state?.currentStep ?? attrs.get(CURRENT_STEP) ?? null) : null,
+    currentStep: status === 'running' ? (state ? stepOf(state) : null) ?? attrs.get(CURRENT_STEP) ?? null : null,
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime ? info.closeTime.toISOString() : null,
     nextWakeUp: status === 'running' ? (state?.nextWakeUp ?? null) : null,

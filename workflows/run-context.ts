@@ -1,7 +1,7 @@
 // What the interpreter's steps share: input, plan, carried state, the inbox, how the run ends,
 // the workflow clock, interruptible durable sleeps, the continue-as-new decision and the
 // finished steps waiting to be reported to analytics.
-import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RunProgressReport, RunRef, StepProgress } from '../activities/contract';
 import type { ConditionContext } from '../dsl/conditions';
 import type { JourneyEvent } from '../core/events';
@@ -10,6 +10,12 @@ import { EventBuffer } from './event-buffer';
 import type { JourneyPlan } from './plan';
 import { CURRENT_STEP } from './search-attributes';
 import { LIMITS, pushBounded, type ActiveStep, type CarriedState, type Ending } from './state';
+
+/**
+ * Runs recorded before this patch upserted TouchpointStep on every step (one history event per
+ * step); newer runs leave it alone and show their step through the `state` query only.
+ */
+export const NO_STEP_ATTRIBUTE_PATCH = 'touchpoint-no-step-attribute';
 
 /** Why an interruptible sleep returned. */
 export type SleepResult = 'elapsed' | 'woken';
@@ -25,13 +31,20 @@ export class RunContext {
   /** Timers slept on in this run: the runaway-loop guard counts steps between them. */
   sleeps = 0;
   readonly inbox: EventBuffer;
+  /**
+   * Whether this run points TouchpointStep at its steps: only runs recorded before
+   * NO_STEP_ATTRIBUTE_PATCH do. Asked once per run (a new run records one marker), never per step.
+   */
+  readonly showsSteps: boolean;
 
+  /** Create it at the start of the run: it asks NO_STEP_ATTRIBUTE_PATCH. */
   constructor(
     readonly input: JourneyRunInput,
     readonly plan: JourneyPlan,
     readonly state: CarriedState,
   ) {
     this.inbox = new EventBuffer(state, new Set(plan.listened));
+    this.showsSteps = !patched(NO_STEP_ATTRIBUTE_PATCH);
   }
 
   get journeyId(): string {
@@ -81,8 +94,8 @@ export class RunContext {
 
   /**
    * Enter a step, or resume it when the previous run stopped inside it (continue-as-new).
-   * `shown`: point TouchpointStep at it; false for steps that finish in the same workflow task,
-   * whose upsert would only add a history event nobody can search for in time.
+   * `shown`: point TouchpointStep at it (old runs only, see showsSteps); false for steps that finish
+   * in the same workflow task, whose upsert would only add a history event nobody can search for in time.
    */
   enter(stepId: string, shown = true): ActiveStep {
     const active = this.state.active;
@@ -143,8 +156,12 @@ export class RunContext {
     return result;
   }
 
-  /** Point the TouchpointStep search attribute at `step` (one history event, only when it changes). */
+  /**
+   * Point the TouchpointStep search attribute at `step` (one history event, only when it changes),
+   * in runs recorded before NO_STEP_ATTRIBUTE_PATCH; newer runs do nothing here.
+   */
   showStep(step: string): void {
+    if (!this.showsSteps) return;
     if (workflowInfo().typedSearchAttributes.get(CURRENT_STEP) === step) return;
     upsertSearchAttributes([{ key: CURRENT_STEP, value: step }]);
   }

@@ -1,5 +1,6 @@
 // identify / track / batch over real HTTP, with the real router on a Temporal dev server and
 // a real PostgreSQL store: dedupe by messageId, contacts, all-or-nothing batches, health.
+import { Client } from 'pg';
 import { createApiServer } from '../../api';
 import { createRouter } from '../../routing';
 import { createTestStore, type TestStore } from '../support/db';
@@ -84,6 +85,57 @@ describe('the ingest API', () => {
       entryKey: 'A-7',
       trigger: { id: 'b-2', name: 'order.completed', timestamp: '2025-05-01T08:00:00.000Z' },
     });
+  });
+
+  it('answers and logs a batch mixing new, logged and repeated messageIds of two customers as item-by-item calls would', async () => {
+    const items = (p: string) => [
+      { type: 'identify', userId: `${p}-a`, traits: { tier: 'gold', email: `${p}@x.test` }, messageId: `${p}-1`, timestamp: '2025-06-01T10:00:00Z' },
+      { type: 'track', userId: `${p}-b`, event: 'user.signed_up', messageId: `${p}-2`, timestamp: '2025-06-01T10:01:00Z' },
+      { type: 'track', userId: `${p}-a`, event: 'order.completed', properties: { order_id: 'O-1' }, messageId: `${p}-3`, timestamp: '2025-06-01T10:02:00Z' },
+      { type: 'track', userId: `${p}-a`, event: 'page.viewed', messageId: `${p}-old`, timestamp: '2025-06-01T10:03:00Z' },
+      { type: 'track', userId: `${p}-a`, event: 'order.completed', properties: { order_id: 'O-9' }, messageId: `${p}-3`, timestamp: '2025-06-01T10:04:00Z' },
+      { type: 'track', userId: `${p}-b`, event: 'order.completed', properties: { order_id: 'O-2' }, traits: { tier: 'silver' }, messageId: `${p}-4`, timestamp: '2025-06-01T10:05:00Z' },
+      { type: 'identify', userId: `${p}-b`, traits: { tier: 'gold' }, messageId: `${p}-5`, timestamp: '2025-06-01T10:06:00Z' },
+      { type: 'identify', userId: `${p}-b`, traits: { plan: 'pro' }, messageId: `${p}-6`, timestamp: '2025-06-01T10:07:00Z' },
+      { type: 'track', userId: `${p}-b`, event: 'order.completed', properties: { order_id: 'O-3' }, messageId: `${p}-7`, timestamp: '2025-06-01T10:08:00Z' },
+      { type: 'track', userId: `${p}-b`, event: 'user.signed_up', messageId: `${p}-2`, timestamp: '2025-06-01T10:09:00Z' },
+      { type: 'track', userId: `${p}-b`, event: 'user.signed_up', messageId: `${p}-8`, timestamp: '2025-06-01T10:10:00Z' },
+    ];
+    const logFirst = (p: string) => api.call('POST', '/v1/track', { body: { userId: `${p}-a`, event: 'page.viewed', properties: { first: true }, messageId: `${p}-old`, timestamp: '2025-05-31T00:00:00Z' } });
+    await logFirst('mixb');
+    await logFirst('mixs');
+    const batch = await api.call('POST', '/v1/batch', { body: { batch: items('mixb') } });
+    const single = [];
+    for (const { type, ...body } of items('mixs')) single.push((await api.call('POST', `/v1/${type}`, { body })).body);
+    expect(batch.status).toBe(200);
+    const same = (value: unknown) => JSON.parse(JSON.stringify(value).split('mixs').join('mixb'));
+    expect(batch.body.results).toEqual(same(single));
+    expect(batch.body.results.map((r: { duplicate: boolean }) => r.duplicate)).toEqual([false, false, false, true, true, false, false, false, false, true, false]);
+    expect(batch.body.results[2].runs).toEqual([{ journeyId: 'vip', workflowId: 'journey/vip/mixb-a/O-1', action: 'started' }]);
+    expect(batch.body.results[5].runs).toEqual([expect.objectContaining({ journeyId: 'vip', action: 'skipped' })]);
+    expect(batch.body.results[8].runs).toEqual([{ journeyId: 'vip', workflowId: 'journey/vip/mixb-b/O-3', action: 'started' }]);
+
+    const client = new Client({ connectionString: db.databaseUrl });
+    await client.connect();
+    try {
+      const rows = async (p: string) => {
+        const events = await client.query(
+          `select message_id, type, customer_id, event, properties, traits, "timestamp", routing, routed_at is not null as routed
+           from events where message_id like $1 order by message_id`,
+          [`${p}-%`],
+        );
+        const contacts = await client.query('select customer_id, traits, email, created_at, updated_at from contacts where customer_id like $1 order by customer_id', [`${p}-%`]);
+        return { events: events.rows, contacts: contacts.rows };
+      };
+      const batchRows = await rows('mixb');
+      expect(batchRows.events).toHaveLength(9);
+      expect(same(batchRows)).toEqual(same(await rows('mixs')));
+    } finally {
+      await client.end();
+    }
+    for (const id of ['journey/onboarding/mixs-b', 'journey/vip/mixs-a/O-1', 'journey/vip/mixs-b/O-3']) {
+      expect(await runHistory(temporal.client, id.replace('mixs', 'mixb'))).toEqual(same(await runHistory(temporal.client, id)));
+    }
   });
 
   it('rejects a whole batch with one bad item, naming the item, and records nothing', async () => {

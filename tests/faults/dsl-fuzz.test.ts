@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { parseJourneySource } from '../../dsl/load';
 import { formatProblem } from '../../dsl/problems';
-import { fuzzJourney, VALID_JOURNEY } from './support/fuzz-journeys';
+import { FOUND_BEFORE, fuzzJourney, VALID_JOURNEY } from './support/fuzz-journeys';
 import { seeded } from './support/seeded';
 
 const RUNS = 400;
@@ -37,7 +37,7 @@ describe('bad input fuzzed at the DSL loader', () => {
         }
         return true;
       }),
-      { numRuns: RUNS, seed, endOnFailure: true },
+      { numRuns: RUNS, seed, endOnFailure: true, examples: FOUND_BEFORE.map((journey) => [journey]) },
     );
     if (result.failed) {
       const example = result.counterexample?.[0];

@@ -1,8 +1,9 @@
 // The worker is killed (SIGKILL) after the SMTP server received the whole email and before the
 // message log recorded the answer. A new worker takes the retried activity over: it finds the
 // send `dispatching`, does not send again, and records unknown:provider_outcome (at most once).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
@@ -14,41 +15,18 @@ import { JOURNEY_WORKFLOW, type JourneyRunWorkflow } from '../../workflows/defin
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createTestStore, type TestStore } from '../support/db';
 import { startTimeSkipping } from '../workflows/support/time-skipping';
+import { startChild, type RunningChild } from './support/child-process';
+import { sharePostgres, type Release } from './support/postgres-lock';
 
-const root = resolve(__dirname, '../..');
 const TEMPLATE = '{{!-- email.subject --}}\nYour order {{event.properties.order_id}}\n{{!-- email.text --}}\nThanks.';
-
-/** Start the child activity worker; resolves once it polls. */
-function startChildWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'child/register-ts.js'), join(__dirname, 'child/activity-worker.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child worker not ready within 30 s:\n${output}`)), 30_000);
-    const read = (data: Buffer) => {
-      output += data.toString();
-      if (output.includes('activity worker ready')) {
-        clearTimeout(timer);
-        resolveReady(child);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`child worker exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 describe('worker killed between the provider call and the log update', () => {
   let env: TestWorkflowEnvironment;
   let testStore: TestStore;
   let mail: SmtpSink;
-  let child: ChildProcess | undefined;
+  let child: RunningChild | undefined;
+  let releasePostgres: Release | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'touchpoint-faults-killed-'));
   const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
   let arrived: () => void;
   const emailArrived = new Promise<void>((resolveArrived) => (arrived = resolveArrived));
@@ -61,6 +39,7 @@ describe('worker killed between the provider call and the log update', () => {
     } catch {
       // Installed already in this jest worker.
     }
+    releasePostgres = await sharePostgres();
     testStore = await createTestStore('postgres');
     // The first email's 250 is held until the test has killed the worker that sent it.
     mail = await startSmtpSink({
@@ -70,10 +49,10 @@ describe('worker killed between the provider call and the log update', () => {
       },
     });
     env = await startTimeSkipping();
-  });
+  }, 600_000);
   afterAll(async () => {
     release();
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await child?.kill('SIGKILL');
     for (const { worker, running } of workers) {
       worker.shutdown();
       await running.catch(() => undefined);
@@ -81,6 +60,8 @@ describe('worker killed between the provider call and the log update', () => {
     await env?.teardown();
     await mail?.close();
     await testStore?.dispose();
+    releasePostgres?.();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const runWorker = async (options: Parameters<typeof Worker.create>[0]) => {
@@ -101,7 +82,11 @@ describe('worker killed between the provider call and the log update', () => {
 
     // Workflows run here; the first activity worker runs in the child process.
     await runWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('ERROR') }) });
-    child = await startChildWorker({ TEMPORAL_ADDRESS: env.address, TASK_QUEUE: taskQueue, DATABASE_URL: testStore.databaseUrl ?? '', SMTP_PORT: String(mail.port) });
+    child = await startChild({
+      entry: 'tests/faults/child/worker.ts',
+      env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: testStore.databaseUrl ?? '', SMTP_URL: mail.url, TOUCHPOINT_DATA_DIR: dataDir, QUIET_HOURS: '', FREQUENCY_CAPS: '' },
+      readyWhen: 'worker ready',
+    });
     const handle = await env.client.workflow.start<JourneyRunWorkflow>(JOURNEY_WORKFLOW, {
       taskQueue,
       workflowId: journeyWorkflowId('orders', customerId),
@@ -111,9 +96,7 @@ describe('worker killed between the provider call and the log update', () => {
 
     await emailArrived;
     expect(await store.getMessage(key)).toMatchObject({ status: 'dispatching', address: 'once@example.com' });
-    const killed = new Promise((resolveExit) => child?.once('exit', resolveExit));
-    child.kill('SIGKILL');
-    await killed;
+    await child.kill('SIGKILL');
     release();
 
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mail.port, secure: false, ignoreTLS: true });
@@ -127,5 +110,6 @@ describe('worker killed between the provider call and the log update', () => {
     expect(state.sends[0]?.detail).toContain("stopped before recording the provider's answer");
     expect(mail.messages.map((m) => m.subject)).toEqual(['Your order A-1']);
     expect(await store.getMessage(key)).toMatchObject({ status: 'done', reason: 'unknown:provider_outcome', address: 'once@example.com' });
+    console.log(`faults: worker SIGKILL between SMTP DATA and the log update → 1/1 completed, ${mail.messages.length} email, 0 dup, logged ${state.sends[0]?.reason}`);
   }, 150_000);
 });

@@ -52,7 +52,7 @@ test('a journey with a three-day wait completes and sends its messages in order'
   ]);
 });
 
-test('the state query shows the current step and its wake-up time during a wait', async () => {
+test('the state query shows the current step and its wake-up time during a wait; TouchpointStep is never upserted', async () => {
   const { handle } = await h.start(onboarding);
   const state = await h.waitForState(handle, (s) => s.currentStep === 'pause', 'the pause step');
   const entered = await h.waitForState(handle, (s) => s.stepsDone.length === 1, 'welcome done').then((s) => s.stepsDone[0]?.finishedAt);
@@ -60,7 +60,13 @@ test('the state query shows the current step and its wake-up time during a wait'
   expect(state.nextWakeUp).toBe(new Date(Date.parse(entered ?? '') + 3 * DAY).toISOString());
   expect(state.waitingFor).toBeNull();
   const description = await handle.describe();
-  expect(description.typedSearchAttributes.get(CURRENT_STEP)).toBe('pause');
+  // Runs started since the touchpoint-no-step-attribute patch show their step through the query only.
+  expect(description.typedSearchAttributes.get(CURRENT_STEP)).toBeUndefined();
+  const events = (await handle.fetchHistory()).events ?? [];
+  const upserted = events.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+  // The run labels itself once (and Temporal records its patches in TemporalChangeVersion); no step upserts.
+  expect(upserted).toEqual(expect.arrayContaining([CUSTOMER_ID.name, JOURNEY_ID.name, JOURNEY_VERSION.name]));
+  expect(upserted).not.toContain(CURRENT_STEP.name);
   expect(description.typedSearchAttributes.get(CUSTOMER_ID)).toBe(state.customerId);
   expect(description.typedSearchAttributes.get(JOURNEY_ID)).toBe('onboarding');
   expect(description.typedSearchAttributes.get(JOURNEY_VERSION)).toBe(state.journeyVersion);

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS || !config.DATABASE_URL || !config.SMTP_URL) {
     throw new Error('the fault-test worker needs TEMPORAL_ADDRESS, DATABASE_URL and SMTP_URL');
   }
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  // WARN: a failing workflow task or activity shows in the output a failed test prints.
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' } } } });
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const transport = nodemailer.createTransport(config.SMTP_URL);
   const { policy, links } = await createDecisionDeps(config);

@@ -1,6 +1,7 @@
 // Touchpoint's TypeScript entry points run as child processes (compiled on load by
 // child/register-ts.js), so a fault test can SIGKILL them and see what survives.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../..');
@@ -13,8 +14,8 @@ export interface RunningChild {
   output(): string;
   /** True until it exits. */
   alive(): boolean;
-  /** Send `signal` and resolve once it exited (at once if it already had). */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Send `signal` and resolve once it exited (at once if it already had); SIGKILL after `graceMs`. */
+  kill(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
 export interface ChildOptions {
@@ -42,9 +43,11 @@ export function startChild(options: ChildOptions): Promise<RunningChild> {
     pid: child.pid ?? -1,
     output: () => output,
     alive: () => child.exitCode === null && child.signalCode === null,
-    async kill(signal = 'SIGKILL') {
+    async kill(signal = 'SIGKILL', graceMs = 20_000) {
       if (running.alive()) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
+      clearTimeout(timer);
     },
   };
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -67,4 +70,14 @@ export function startChild(options: ChildOptions): Promise<RunningChild> {
       reject(new Error(`${options.entry} exited (${signal ?? `code ${code}`}) before it was ready:\n${output}`));
     });
   });
+}
+
+/** The pid written in a pid file, or null when there is none. */
+export function readPidFile(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
 }

@@ -111,3 +111,11 @@ export const fuzzJourney: fc.Arbitrary<{ kind: string; source: string }> = fc.on
     arbitrary: fc.tuple(fc.constantFrom(...basePaths.filter((p) => p.length > 0)), nastyString).map(([path, text]) => ({ kind: 'unicode', source: stringify(replaced(base, path, text)) })),
   },
 );
+
+/** Journeys that once threw (a condition nested 350 levels deep overflowed zod's stack): every run checks them first. */
+export const FOUND_BEFORE: Array<{ kind: string; source: string }> = [
+  {
+    kind: 'found before',
+    source: `id: x\nname: n\ntrigger: { event: a.b, where: ${'{ all: [ { any: [ '.repeat(350)}{ field: traits.a, op: exists }${' ] } ] }'.repeat(350)} }\nsteps: [ { id: s, wait: 1d } ]\n`,
+  },
+];

@@ -126,3 +126,21 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
     })),
   },
 );
+
+const post = (path: string, body: string, contentType: string | null = 'application/json'): FuzzRequest => ({ kind: 'found before', method: 'POST', path, contentType, body });
+const get = (path: string): FuzzRequest => ({ kind: 'found before', method: 'GET', path, contentType: null, body: null });
+
+/** Requests that once got a 5xx (or a body in another shape): every run sends them first. */
+export const FOUND_BEFORE: FuzzRequest[] = [
+  post('/v1/track', '{"userId":"u1","event":"a.b","messageId":"m1","traits":{"x":"a\\u0000b"}}'),
+  post('/v1/track', '{"userId":"u\\u0000","event":"a.b","messageId":"m2"}'),
+  post('/v1/track', '{"userId":"u1","event":"a.b","messageId":"m3","properties":{"k\\u0000":1,"s":"\\ud800"}}'),
+  post('/v1/track', `{"userId":"u1","event":"a.b","messageId":"m4","properties":{"d":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`),
+  post('/v1/batch', '{"batch":[{"type":"track","userId":"u","event":"e.e","messageId":"b\\u0000"}]}'),
+  post('/v1/identify', '{"userId":"u1","messageId":"m5","timestamp":"0000-01-01T00:00:00Z"}'),
+  post('/v1/identify', '{"userId":"u1","messageId":"m6","timestamp":"9999-12-31T23:59:59-14:00"}'),
+  post('/v1/customers/u1/consent', '{"channel":"email","status":"unsubscribed","reason":"r\\u0000"}'),
+  get('/v1/customers/%00'),
+  get('/v1/customers/%E0%A4%A'),
+  get('/v1/runs/'),
+];

@@ -1,10 +1,12 @@
 // The PostgreSQL restart test restarts the whole server, which every other fault test using it
 // would feel. A readers–writer lock across jest's worker processes keeps them apart: files in
 // a temp folder, each naming its owner's pid, so a lock left by a killed run is ignored.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive } from '../../../runtime/processes';
+import { readPidFile } from './child-process';
 
 const DIR = join(tmpdir(), 'touchpoint-faults-postgres-lock');
 const WRITER = join(DIR, 'restart');
@@ -45,7 +47,7 @@ export async function holdPostgresExclusively(timeoutMs = 600_000): Promise<Rele
     }
   }
   const release = () => {
-    if (readPid(WRITER) === process.pid) rmSync(WRITER, { force: true });
+    if (readPidFile(WRITER) === process.pid) rmSync(WRITER, { force: true });
   };
   try {
     while (readdirSync(DIR).some((name) => name.startsWith('user-') && held(join(DIR, name)))) await wait('the other tests using PostgreSQL');
@@ -58,22 +60,9 @@ export async function holdPostgresExclusively(timeoutMs = 600_000): Promise<Rele
 
 /** The file exists and the process it names is alive (a stale file is removed). */
 function held(file: string): boolean {
-  const pid = readPid(file);
+  const pid = readPidFile(file);
   if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    rmSync(file, { force: true });
-    return false;
-  }
-}
-
-function readPid(file: string): number | null {
-  try {
-    const pid = Number(readFileSync(file, 'utf8'));
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
+  if (isAlive(pid)) return true;
+  rmSync(file, { force: true });
+  return false;
 }

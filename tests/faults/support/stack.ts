@@ -24,9 +24,11 @@ import { startPushService, type PushService } from '../../support/push-service';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { startTwilioEmulator, type TwilioEmulator } from '../../support/twilio-emulator';
 import { startChild, type RunningChild } from './child-process';
-import { faultJourney, TRIGGER_EVENT } from './fault-journey';
+import { faultJourney } from './fault-journey';
 import { balance, type Enrolled, type Ledger } from './ledger';
+import { enrol, orderSystem, type Post } from './order-system';
 import { holdPostgresExclusively, sharePostgres, type Release } from './postgres-lock';
+import { waitForRuns } from './run-counts';
 
 export const API_KEY = 'faults-api-key-0123456789abcdef';
 const SENDER = '+15005550006';
@@ -63,7 +65,7 @@ export interface FaultStack {
   /** Identify `count` new customers (email, phone, a push subscription) and start a run for each, through the API. */
   enrol(count: number): Promise<Enrolled[]>;
   /** POST JSON to the API until it answers 2xx (a 5xx or a refused connection is retried, as an order system would). */
-  post(path: string, body: unknown): Promise<unknown>;
+  post: Post;
   /** 5xx answers the API gave (and logged) so far. */
   serverErrors: string[];
   /** Resolve with the number of completed runs once `expected` runs completed and none runs; throws after `timeoutMs`. */
@@ -75,13 +77,9 @@ export interface FaultStack {
 
 let bundle: Promise<string> | undefined;
 
-/** The workflow bundle, built once per jest worker and handed to child workers as a file. */
-function bundleFile(): Promise<string> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows'), logger: new DefaultLogger('ERROR') }).then(({ code }) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'touchpoint-faults-bundle-')), 'workflows.js');
-    writeFileSync(file, code);
-    return file;
-  });
+/** The workflow bundle's code, built once per jest worker; each stack hands it to its workers as a file. */
+function bundleCode(): Promise<string> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows'), logger: new DefaultLogger('ERROR') }).then(({ code }) => code);
   return bundle;
 }
 
@@ -138,6 +136,8 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     const api = await listen(app);
     stops.push(() => api.close());
 
+    const bundleFile = join(dataDir, 'workflows.js');
+    writeFileSync(bundleFile, await bundleCode());
     const workerEnv: NodeJS.ProcessEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: server.address,
@@ -156,26 +156,13 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       TOUCHPOINT_DATA_DIR: dataDir,
       QUIET_HOURS: '',
       FREQUENCY_CAPS: '',
-      WORKFLOW_BUNDLE: await bundleFile(),
+      WORKFLOW_BUNDLE: bundleFile,
     };
     let worker: RunningChild | null = null;
+    const killed = new Set<RunningChild>();
     stops.push(() => worker?.kill('SIGKILL'));
 
-    const post = async (path: string, body: unknown): Promise<unknown> => {
-      const deadline = Date.now() + 180_000;
-      for (let attempt = 1; ; attempt++) {
-        const answer = await fetch(`${api.url}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }).then(async (response) => ({ status: response.status, text: await response.text() }), (error: Error) => ({ status: 0, text: error.message }));
-        if (answer.status >= 200 && answer.status < 300) return JSON.parse(answer.text);
-        if ((answer.status !== 0 && answer.status < 500) || Date.now() > deadline) {
-          throw new Error(`POST ${path} answered ${answer.status} (attempt ${attempt}): ${answer.text}`);
-        }
-        await sleep(Math.min(100 * attempt, 1_000));
-      }
-    };
+    const post = orderSystem(api.url, API_KEY);
 
     let enrolled = 0;
     const stack: FaultStack = {
@@ -205,56 +192,22 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         worker = await startChild({ entry: 'tests/faults/child/worker.ts', env: workerEnv, readyWhen: 'worker ready' });
       },
       async killWorker() {
+        if (worker) killed.add(worker);
         await worker?.kill('SIGKILL');
       },
       async enrol(count) {
-        const customers: Enrolled[] = [];
-        for (let i = 0; i < count; i++) {
-          const n = ++enrolled;
-          const customerId = `${options.name}-${n}`;
-          const subscription = push.subscribe();
-          await post('/v1/push-subscriptions', { userId: customerId, subscription: { endpoint: subscription.endpoint, keys: subscription.keys } });
-          customers.push({ customerId, email: `${customerId}@example.com`, phone: `+1555${String(n).padStart(7, '0')}`, subscriptionId: subscription.id });
-        }
-        for (let i = 0; i < customers.length; i += 100) {
-          const batch = customers.slice(i, i + 100).map((c) => ({
-            type: 'track',
-            userId: c.customerId,
-            event: TRIGGER_EVENT,
-            messageId: `start-${c.customerId}`,
-            traits: { email: c.email, phone: c.phone },
-          }));
-          await post('/v1/batch', { batch });
-        }
+        const customers = await enrol(post, push, options.name, enrolled + 1, count);
+        enrolled += count;
         return customers;
       },
-      async waitForRuns(expected, timeoutMs) {
-        const deadline = Date.now() + timeoutMs;
-        let last = 'no answer from Temporal yet';
-        while (Date.now() < deadline) {
-          const count = async (where: string) => (await client.workflow.count(`WorkflowType = 'journeyRun' AND ${where}`)).count;
-          // Temporal may be down for the moment (the restart test): then ask again.
-          const counts = await Promise.all([
-            count("ExecutionStatus = 'Completed'"),
-            count("ExecutionStatus = 'Running'"),
-            count("ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'"),
-          ]).catch(() => null);
-          if (counts) {
-            const [completed, running, otherwise] = counts;
-            last = `${completed} completed, ${running} running, ${otherwise} ended otherwise, of ${expected}`;
-            if (otherwise > 0) {
-              const ended: string[] = [];
-              for await (const run of client.workflow.list({ query: "WorkflowType = 'journeyRun' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'" })) {
-                ended.push(`${run.workflowId} ${run.status.name}`);
-              }
-              throw new Error(`runs did not complete: ${last}: ${ended.join(', ')}`);
-            }
-            if (completed >= expected && running === 0) return completed;
-          }
-          await sleep(1_000);
-        }
-        throw new Error(`runs not done within ${timeoutMs / 1000} s: ${last}`);
-      },
+      waitForRuns: (expected, timeoutMs) =>
+        waitForRuns(client, {
+          expected,
+          timeoutMs,
+          // A worker that died of the fault itself (not killed by the test) is a finding, not a wait.
+          giveUp: () => (worker && !worker.alive() && !killed.has(worker) ? 'the worker process exited by itself' : null),
+          diagnostics: () => `The worker's last output:\n${worker?.output().split('\n').slice(-20).join('\n') ?? '(no worker started)'}\nAPI 5xx: ${serverErrors.slice(-3).join('\n')}`,
+        }),
       balance: (customers) => balance(store, customers, { mail: stack.mail(), twilio, push }),
       stop,
     };

@@ -4,10 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from '../../../runtime/processes';
 import { freePort } from '../../support/ports';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { startTwilioEmulator, type TwilioEmulator } from '../../support/twilio-emulator';
-import { ROOT, startChild, type RunningChild } from './child-process';
+import { readPidFile, ROOT, startChild, type RunningChild } from './child-process';
 
 export const ADMIN_KEY = 'faults-admin-key-0123456789abcdef';
 
@@ -30,6 +31,9 @@ export async function startTouchpointProcess(): Promise<TouchpointProcess> {
   let child: RunningChild | undefined;
   const stop = async () => {
     await child?.kill('SIGTERM');
+    // Stopped cleanly, it stops its dev server; killed after the grace period, it leaves it running.
+    const devServer = readPidFile(join(dataDir, 'temporal.pid'));
+    if (devServer !== null && isAlive(devServer)) process.kill(devServer, 'SIGKILL');
     await mail.close();
     await twilio.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -63,3 +67,4 @@ export async function startTouchpointProcess(): Promise<TouchpointProcess> {
   }
   return { url: `http://127.0.0.1:${port}`, process: child, mail, twilio, stop };
 }
+

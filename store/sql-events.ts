@@ -1,0 +1,66 @@
+// The event log: events deduplicated by messageId, logged one at a time or a whole batch in
+// one statement, and marked routed once the router has answered.
+import type { Db } from './db';
+import { toEvent, type DbRow } from './rows';
+import { json } from './sql-messages';
+import type { LoggedEvent, LoggedEventInput } from './types';
+
+export class SqlEventLog {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Log `inputs` in one insert (plus one select when some were logged before). Answers in input
+   * order exactly as one `recordEvent` per input in turn would: the first occurrence of a new
+   * messageId is `inserted`, every other occurrence gets the row already logged.
+   */
+  async record(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>> {
+    const first = new Map<string, LoggedEventInput>();
+    for (const input of inputs) if (!first.has(input.messageId)) first.set(input.messageId, input);
+    const unique = [...first.values()];
+    if (unique.length === 0) return [];
+    // Arrays, one per column: the statement has 7 parameters whatever the batch size.
+    const inserted = await this.db.query<DbRow>(
+      `insert into events (message_id, type, customer_id, event, properties, traits, "timestamp")
+       select m, t, c, e, p::jsonb, tr::jsonb, ts
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) as v(m, t, c, e, p, tr, ts)
+       on conflict (message_id) do nothing
+       returning *`,
+      [
+        unique.map((i) => i.messageId),
+        unique.map((i) => i.type),
+        unique.map((i) => i.customerId),
+        unique.map((i) => i.event),
+        unique.map((i) => json(i.properties)),
+        unique.map((i) => json(i.traits)),
+        unique.map((i) => i.timestamp),
+      ],
+    );
+    const rows = new Map(inserted.map((row) => [String(row.message_id), toEvent(row)]));
+    const fresh = new Set(rows.keys());
+    const logged = unique.filter((i) => !fresh.has(i.messageId)).map((i) => i.messageId);
+    if (logged.length > 0) {
+      for (const row of await this.db.query<DbRow>('select * from events where message_id = any($1::text[])', [logged])) {
+        rows.set(String(row.message_id), toEvent(row));
+      }
+    }
+    const answered = new Set<string>();
+    return inputs.map((input) => {
+      const event = rows.get(input.messageId);
+      if (!event) throw new Error(`store: event ${input.messageId} not found`);
+      const isFirst = fresh.has(input.messageId) && !answered.has(input.messageId);
+      answered.add(input.messageId);
+      return { inserted: isFirst, event };
+    });
+  }
+
+  /** Store what the router did for each event, in one statement. */
+  async markRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void> {
+    if (routed.length === 0) return;
+    await this.db.query(
+      `update events as e set routed_at = now(), routing = v.routing::jsonb
+       from unnest($1::text[], $2::text[]) as v(message_id, routing)
+       where e.message_id = v.message_id`,
+      [routed.map((r) => r.messageId), routed.map((r) => json(r.routing ?? null))],
+    );
+  }
+}

@@ -1,0 +1,69 @@
+// recordEvents / markEventsRouted on both engines: a batch logged in one statement answers and
+// stores exactly what one recordEvent per item would; merged contact traits keep created_at.
+import { randomUUID } from 'node:crypto';
+import type { LoggedEventInput, Store } from '../../store/types';
+import { createTestStore, STORE_KINDS, type TestStore } from '../support/db';
+
+/** Items whose JSON and text need escaping inside Postgres array literals. */
+function items(prefix: string): LoggedEventInput[] {
+  const at = (minute: number) => `2025-03-0${1 + (minute % 2)}T10:0${minute}:00.000Z`;
+  return [
+    { messageId: `${prefix}-1`, type: 'identify', customerId: `${prefix}-a`, event: null, properties: {}, traits: { email: 'A@x.test', note: 'say "hi", {braces}\\ back' }, timestamp: at(1) },
+    { messageId: `${prefix}-2`, type: 'track', customerId: `${prefix}-b`, event: 'NULL', properties: { list: [1, 'two', null], nested: { q: "it's" } }, traits: {}, timestamp: at(2) },
+    { messageId: `${prefix}-1`, type: 'track', customerId: `${prefix}-b`, event: 'again', properties: {}, traits: {}, timestamp: at(3) },
+    { messageId: `${prefix}-old`, type: 'track', customerId: `${prefix}-a`, event: 'retried', properties: { v: 2 }, traits: {}, timestamp: at(4) },
+    { messageId: `${prefix}-3`, type: 'track', customerId: `${prefix}-a`, event: 'caf\u00e9 ✓', properties: { empty: '' }, traits: { plan: null }, timestamp: at(5) },
+  ];
+}
+
+/** An answer with the prefix and receipt time taken out, to compare two runs. */
+function comparable(prefix: string, answer: { inserted: boolean; event: { receivedAt: string } }) {
+  const { receivedAt: _receivedAt, ...event } = answer.event;
+  return JSON.parse(JSON.stringify({ ...answer, event }).split(prefix).join('P'));
+}
+
+describe.each(STORE_KINDS)('the event log batch on %s', (kind) => {
+  let testStore: TestStore;
+  let store: Store;
+  beforeAll(async () => {
+    testStore = await createTestStore(kind);
+    store = testStore.store;
+  });
+  afterAll(() => testStore?.dispose());
+
+  test('recordEvents answers in input order exactly as recordEvent one by one', async () => {
+    const batch = `b${randomUUID().slice(0, 6)}`;
+    const single = `s${randomUUID().slice(0, 6)}`;
+    for (const prefix of [batch, single]) {
+      await store.recordEvent({ messageId: `${prefix}-old`, type: 'track', customerId: `${prefix}-a`, event: 'first', properties: { v: 1 }, traits: {}, timestamp: '2025-02-01T00:00:00.000Z' });
+    }
+    const batched = await store.recordEvents(items(batch));
+    const oneByOne = [];
+    for (const input of items(single)) oneByOne.push(await store.recordEvent(input));
+    expect(batched.map((a) => a.inserted)).toEqual([true, true, false, false, true]);
+    expect(batched.map((a) => comparable(batch, a))).toEqual(oneByOne.map((a) => comparable(single, a)));
+    // The repeat inside the batch and the earlier log row both answer with what was logged first.
+    expect(batched[2]!.event).toMatchObject({ customerId: `${batch}-a`, type: 'identify', traits: { note: 'say "hi", {braces}\\ back' } });
+    expect(batched[3]!.event).toMatchObject({ event: 'first', properties: { v: 1 } });
+    expect(await store.recordEvents([])).toEqual([]);
+  });
+
+  test('markEventsRouted stores each routing and leaves other events unrouted', async () => {
+    const p = `r${randomUUID().slice(0, 6)}`;
+    const input = (n: number): LoggedEventInput => ({ messageId: `${p}-${n}`, type: 'track', customerId: p, event: 'e', properties: {}, traits: {}, timestamp: '2025-01-01T00:00:00.000Z' });
+    await store.recordEvents([input(1), input(2), input(3)]);
+    const routing = (n: number) => ({ runs: [{ journeyId: 'j', workflowId: `journey/j/${p}`, action: 'skipped', reason: `n=${n} "quoted" \\ {x}` }] });
+    await store.markEventsRouted([{ messageId: `${p}-1`, routing: routing(1) }, { messageId: `${p}-3`, routing: routing(3) }]);
+    await store.markEventsRouted([]);
+    const [one, two, three] = await store.recordEvents([input(1), input(2), input(3)]);
+    expect(one!.event).toMatchObject({ routing: routing(1), routedAt: expect.any(String) });
+    expect(two!.event).toMatchObject({ routing: null, routedAt: null });
+    expect(three!.event).toMatchObject({ routing: routing(3), routedAt: expect.any(String) });
+  });
+
+  test('upsertContact keeps createdAt for traits merged from several events', async () => {
+    const id = `c${randomUUID().slice(0, 6)}`;
+    const contact = await store.upsertContact({ customerId: id, traits: { plan: 'pro' }, at: '2025-01-02T00:00:00.000Z', createdAt: '2025-01-01T00:00:00.000Z' });
+    expect(contact).toMatchObject({ createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-02T00:00:00.000Z' });
+  });
+});
