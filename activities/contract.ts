@@ -148,6 +148,11 @@ export interface ActivityDeps {
     messagingServiceSid?: string;
     /** Delivery callback URL (PUBLIC_URL/webhooks/twilio/status), when wanted. */
     statusCallback?: string;
+    /**
+     * SMS_RATE_PER_SECOND: messages per second this worker process hands to Twilio, evenly
+     * spaced. With N workers, give each the provider's rate / N. @default no limit
+     */
+    ratePerSecond?: number;
   } | null;
   /** The web push channel, or null/absent when not configured. */
   push?: { vapid: { publicKey: string; privateKey: string; subject: string } } | null;

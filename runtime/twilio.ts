@@ -8,7 +8,8 @@ import type { Config } from '../config/env';
 type TwilioConfig = Pick<
   Config,
   'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM' | 'TWILIO_MESSAGING_SERVICE_SID' | 'TWILIO_API_URL' | 'TWILIO_STATUS_CALLBACK' | 'PUBLIC_URL' | 'HOST' | 'PORT'
->;
+> &
+  Partial<Pick<Config, 'SMS_RATE_PER_SECOND'>>;
 
 /** Below the send activity's 1-minute start-to-close timeout, so the activity sees the answer (or its absence) itself. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -86,5 +87,6 @@ export function createSmsDeps(config: TwilioConfig, publicUrl: string = publicUr
     ...(config.TWILIO_FROM ? { from: config.TWILIO_FROM } : {}),
     ...(config.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID } : {}),
     ...(config.TWILIO_STATUS_CALLBACK ? { statusCallback: `${publicUrl.replace(/\/+$/, '')}/webhooks/twilio/status` } : {}),
+    ...(config.SMS_RATE_PER_SECOND ? { ratePerSecond: config.SMS_RATE_PER_SECOND } : {}),
   };
 }

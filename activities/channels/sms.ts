@@ -9,13 +9,7 @@ import { countSmsSegments } from '../../render/sms-segments';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { classifyTwilioError } from './twilio-errors';
 
-export type SmsDeps = NonNullable<ActivityDeps['sms']> & {
-  /**
-   * SMS_RATE_PER_SECOND: messages per second this worker process hands to Twilio, evenly
-   * spaced. With N workers, give each the provider's rate / N. @default no limit
-   */
-  ratePerSecond?: number;
-};
+export type SmsDeps = NonNullable<ActivityDeps['sms']>;
 
 /**
  * How long a send waits for its slot before giving up and letting Temporal retry (nothing sent):

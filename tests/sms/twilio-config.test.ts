@@ -29,6 +29,12 @@ describe('createSmsDeps', () => {
     expect(deps?.statusCallback).toBe('http://127.0.0.1:3000/webhooks/twilio/status');
   });
 
+  test('SMS_RATE_PER_SECOND reaches the SMS channel as its rate limit; unset means no limit', () => {
+    const base = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+15005550006' };
+    expect(createSmsDeps(config({ ...base, SMS_RATE_PER_SECOND: '10' }))?.ratePerSecond).toBe(10);
+    expect(createSmsDeps(config(base))).not.toHaveProperty('ratePerSecond');
+  });
+
   test('a half-done setup names what is missing instead of silently disabling SMS', () => {
     expect(() => createSmsDeps(config({ TWILIO_ACCOUNT_SID: SID, TWILIO_FROM: '+15005550006' }))).toThrow(/set TWILIO_AUTH_TOKEN/);
     expect(() => createSmsDeps(config({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'token' }))).toThrow(/TWILIO_FROM .* or TWILIO_MESSAGING_SERVICE_SID/);
