@@ -18,6 +18,13 @@ export function openPgDb(databaseUrl: string): Db {
     query: (sql, params) => on(pool).query(sql, params),
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: a server restart (57P01) while this transaction waits between
+      // queries would emit 'error' unheard and crash the process. Note it; the next query fails and the caller retries.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(on(client));
@@ -27,7 +34,9 @@ export function openPgDb(databaseUrl: string): Db {
         await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client whose connection was lost is destroyed, not returned to the pool.
+        client.release(lost);
       }
     },
     close: () => pool.end(),
