@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../config/env';
 import { loadJourneys } from '../dsl/load';
 import { formatProblem } from '../dsl/problems';
 import { openStore } from '../store';
+import { startRollupCompaction } from '../store/rollup-compaction';
 import { createActivities } from '../activities';
 import { createWorker } from '../worker';
 import { createRouter } from '../routing';
@@ -71,6 +72,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
 
     const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
     stops.push(() => store.close());
+    stops.push(startRollupCompaction(store, say));
     for (const template of loaded.templates) await store.saveTemplateVersion(template);
 
     let devServer: DevServer | null = null;

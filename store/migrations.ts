@@ -2,6 +2,7 @@
 // applied at open inside a transaction that holds an advisory lock, so two processes
 // opening the same database never race. Append new migrations; never edit an applied one.
 import type { Db } from './db';
+import { ROLLUP_MIGRATION } from './report-rollups';
 
 export interface Migration {
   /** Increasing, never reused. */
@@ -246,6 +247,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `create index messages_report_idx on messages (journey_id, created_at)
         include (step_id, reason, journey_version, channel, delivery_status, open_count, proxied_open_count, click_count)`,
     ],
+  },
+  {
+    id: 7,
+    name: 'analytics: daily report rollups kept by triggers',
+    // store/report-rollups.ts explains the tables and the triggers; the rows already here are rolled up too.
+    sql: ROLLUP_MIGRATION,
   },
 ];
 

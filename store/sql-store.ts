@@ -6,7 +6,7 @@ import { toContact, toEntry, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
 import { SqlAudit } from './sql-audit';
 import { SqlEventLog } from './sql-events';
-import { journeyReport } from './sql-reports';
+import { compactReportRollups, journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
 import { SqlRunProgress } from './sql-progress';
@@ -134,6 +134,7 @@ export class SqlStore implements Store {
 
   /** The journey report (store/sql-reports.ts). */
   journeyReport(query: Parameters<Store['journeyReport']>[0], journey?: Parameters<Store['journeyReport']>[1]) { return journeyReport(this.db, query, journey); }
+  compactReportRollups() { return compactReportRollups(this.db); }
 
   // Analytics rows of runs and the webhook call log.
   recordRunProgress(report: Parameters<Store['recordRunProgress']>[0]) { return this.progress.record(report); }

@@ -286,6 +286,11 @@ export interface Store {
    * listed as found in the data.
    */
   journeyReport(query: import('../analytics/types').ReportQuery, journey?: import('../dsl/schema').Journey): Promise<import('../analytics/types').JourneyReport>;
+  /**
+   * Fold the report rollup changes written since the last compaction into the daily rollups; the
+   * number folded, or null when another process is compacting. Reports compact first themselves.
+   */
+  compactReportRollups(): Promise<number | null>;
 
   /** The webhook call row for this key, if any. */
   getWebhookCall(callKey: string): Promise<WebhookCall | null>;

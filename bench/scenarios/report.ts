@@ -2,14 +2,16 @@
 // PostgreSQL, against the same report over 100,000 rows in the same run (how it scales). Rows
 // are generated in SQL (generate_series, a deterministic hash for every "random" choice) in a
 // database of its own, vacuumed and analysed, and the report is timed; the slowest query's EXPLAIN ANALYZE
-// goes into the JSON.
+// goes into the JSON. The rows go in through the rollup triggers (store/report-rollups.ts) like any write;
+// the first compaction after the bulk load is timed on its own, and the same report counted from the rows
+// (the live queries, as before the rollups) is the second comparison.
 import { performance } from 'node:perf_hooks';
 import { Client as PgClient } from 'pg';
 import { resolveReportQuery, type ResolvedReportQuery } from '../../analytics/range';
 import { openStore } from '../../store';
 import type { Db, Queryable } from '../../store/db';
 import { openPgDb } from '../../store/pg-db';
-import { journeyReport } from '../../store/sql-reports';
+import { compactReportRollups, journeyReport, reportParts } from '../../store/sql-reports';
 import { summarize, type Metric, type Scenario, type ScenarioContext } from '../lib';
 
 const JOURNEY = 'bench-report';
@@ -150,6 +152,31 @@ interface Measured {
   tookMs: number;
 }
 
+/** The same report counted from the rows (no rollups), p50 of `repeats`. */
+async function measureLive(ctx: ScenarioContext, db: Db, range: ResolvedReportQuery, repeats: number): Promise<number[]> {
+  const query = { journeyId: range.journeyId, since: range.since, until: range.until };
+  const samplesMs: number[] = [];
+  ctx.progress.start('the same report from the rows (live queries)', repeats, 'reports');
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    await journeyReport(db, query, undefined, { live: true });
+    samplesMs.push(performance.now() - t0);
+    ctx.progress.tick(1, `${Math.round(samplesMs[r]!)} ms`);
+  }
+  ctx.progress.done();
+  return samplesMs;
+}
+
+/** Fold the rollup changes the seeding's triggers wrote (once, after a bulk load); seconds and rows folded. */
+async function compactAfterSeeding(db: Db): Promise<{ seconds: number; changes: number; rollupRows: number }> {
+  const [pending] = await db.query<{ n: string }>('select count(*)::text as n from report_rollup_changes');
+  const t0 = performance.now();
+  await compactReportRollups(db);
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  const [rollup] = await db.query<{ n: string }>('select count(*)::text as n from report_rollup');
+  return { seconds, changes: Number(pending?.n), rollupRows: Number(rollup?.n) };
+}
+
 async function measure(ctx: ScenarioContext, store: Awaited<ReturnType<typeof openStore>>, db: ReturnType<typeof openPgDb>, range: ResolvedReportQuery, repeats: number): Promise<Measured> {
   const [counts] = await db.query<Record<string, string>>(
     `select (select count(*) from messages) as messages, (select count(*) from journey_entries) as entries, (select count(*) from run_steps) as run_steps,
@@ -237,12 +264,16 @@ export const scenario: Scenario = {
       const range = resolveReportQuery({ journeyId: JOURNEY, until }, new Date(until));
 
       const seedSmallS = await seed(ctx, db, 1, small / MESSAGES_PER_RUN, until);
+      const compactSmall = await compactAfterSeeding(db);
       const baseline = await measure(ctx, store, db, range, repeats);
       const seedBigS = await seed(ctx, db, small / MESSAGES_PER_RUN + 1, big / MESSAGES_PER_RUN, until);
+      const compactBig = await compactAfterSeeding(db);
       const engine = await measure(ctx, store, db, range, repeats);
+      const live = await measureLive(ctx, db, range, ctx.pick(3, 2));
       const [size] = await db.query<{ size: string }>(`select pg_size_pretty(pg_total_relation_size('messages')) as size`);
 
       const p50 = (m: Measured) => summarize(m.samplesMs).p50;
+      const parts = reportParts(range);
       const metrics: Metric[] = [
         {
           name: `report p50, ${big.toLocaleString('en-US')} vs ${small.toLocaleString('en-US')} messages`,
@@ -251,6 +282,7 @@ export const scenario: Scenario = {
           baseline: p50(baseline),
           targets: ctx.quick ? [] : [{ on: 'engine', op: '<=', value: 1000 }],
         },
+        { name: `report p50 over ${big.toLocaleString('en-US')} messages, rollups vs counted from the rows`, unit: 'ms', engine: p50(engine), baseline: summarize(live).p50 },
         { name: 'report max', unit: 'ms', engine: summarize(engine.samplesMs).max, baseline: summarize(baseline.samplesMs).max },
         { name: 'slowest query', unit: 'ms', engine: engine.queries[0]?.ms ?? null, baseline: baseline.queries[0]?.ms ?? null },
       ];
@@ -262,7 +294,11 @@ export const scenario: Scenario = {
           `${engine.rows.runSteps.toLocaleString('en-US')} run_steps, ${engine.rows.journeyRuns.toLocaleString('en-US')} journey_runs, ` +
           `${engine.rows.surveyResponses.toLocaleString('en-US')} survey_responses; every row in the report's journey and 30-day range (the worst case: nothing filtered out by the indexes).`,
         `Slowest statement: ${slowestName(engine)} (${engine.queries[0]?.ms} ms of ${engine.tookMs} ms); its EXPLAIN (ANALYZE, BUFFERS) is in the JSON (details.explain).`,
-        `Seeding (generate_series + VACUUM ANALYZE): ${total(seedSmallS)} s + ${total(seedBigS)} s.`,
+        `Seeding (generate_series through the rollup triggers + VACUUM ANALYZE): ${total(seedSmallS)} s + ${total(seedBigS)} s; ` +
+          `the first compaction after each bulk load folded ${compactSmall.changes.toLocaleString('en-US')} and ${compactBig.changes.toLocaleString('en-US')} rollup changes in ` +
+          `${compactSmall.seconds} s and ${compactBig.seconds} s (${compactBig.rollupRows.toLocaleString('en-US')} rollup rows in all).`,
+        `Range ${range.since} – ${range.until}: ${parts.rolled ? `whole days ${parts.rolled.daysFrom} – ${parts.rolled.daysUntil} from the daily rollups, the whole hours ${parts.rolled.from} – ${parts.rolled.until} around them from the hourly ones` : 'no whole hour'}` +
+          `, ${parts.edges.length} partial hour(s) at the edges counted from the rows.`,
       ];
       return {
         metrics,
@@ -275,6 +311,8 @@ export const scenario: Scenario = {
           small: { ...baseline, samplesMs: baseline.samplesMs.map((ms) => Math.round(ms * 10) / 10) },
           explain: engine.explain,
           seedSeconds: { small: seedSmallS, big: seedBigS },
+          compaction: { small: compactSmall, big: compactBig },
+          liveSamplesMs: live.map((ms) => Math.round(ms * 10) / 10),
         },
       };
     } finally {
