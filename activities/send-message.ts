@@ -6,7 +6,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { signUnsubscribeToken } from '../consent/tokens';
 import type { Channel } from '../dsl/schema';
 import { TemplateVersionMissingError, type RenderContext, type Renderer } from '../render/renderer';
-import type { Contact, MessageRow, Store } from '../store/types';
+import { suppressionAddress } from '../store/sql-audience';
+import type { Contact, MessageRow, SendClaim, Store } from '../store/types';
 import type { ChannelInput, ChannelSender } from './channels';
 import { stableMessageId } from './channels/email';
 import type { ActivityDeps, SendOutcome, SendRequest } from './contract';
@@ -67,7 +68,8 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
     await recordGivenProgress(store, progressOf(request, request.progress));
     const key = request.messageKey;
     const finish = async (outcome: Parameters<Store['finishMessage']>[1]) => outcomeOf(await store.finishMessage(key, { at: clock().toISOString(), ...outcome }));
-    const claim = await store.claimMessage({
+    // The claim and every row the decision reads (twin, contact, consent, suppressions) in one round trip.
+    const claim = await store.claimMessageForSend({
       messageKey: key,
       workflowId: request.workflowId,
       runId: request.runId,
@@ -91,10 +93,7 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
       row = await store.retakeMessage(key);
     }
 
-    const twin = await store.findSentTwin({
-      customerId: request.customerId, journeyId: request.journeyId, stepId: request.stepId, template: request.template,
-      triggerId: request.trigger.id, excludeKey: key, excludeRunId: request.runId,
-    });
+    const { twin, contact, consent } = claim;
     if (twin) {
       return finish({
         reason: 'skipped:duplicate',
@@ -110,14 +109,18 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
     }
 
     const now = clock();
-    const contact = await store.getContact(request.customerId);
-    const consent = await store.getConsent(request.customerId);
     const zone = profileTimeZone(contact?.traits ?? {}, deps.defaultTimezone ?? 'UTC');
-    const inputFor = (channel: Channel): ChannelInput => ({
-      request, contact, renderer, store,
-      context: renderContextFor(request, contact, deps.links ? { unsubscribe: unsubscribeUrl(deps.links, request, channel, now) } : undefined, survey),
-    });
-    const decide = (channel: Channel) => decideChannel({ sender: channels[channel], input: inputFor(channel), consent, policy: deps.policy, zone, now });
+    const contexts = new Map<Channel, RenderContext>();
+    const inputFor = (channel: Channel, from: Store = store): ChannelInput => {
+      let context = contexts.get(channel);
+      if (!context) {
+        context = renderContextFor(request, contact, deps.links ? { unsubscribe: unsubscribeUrl(deps.links, request, channel, now) } : undefined, survey);
+        contexts.set(channel, context);
+      }
+      return { request, contact, renderer, store: from, context };
+    };
+    const decisionStore = withKnownSuppressions(store, contact, claim.suppressions);
+    const decide = (channel: Channel) => decideChannel({ sender: channels[channel], input: inputFor(channel, decisionStore), consent, policy: deps.policy, zone, now });
 
     let channel = request.channel;
     let decision = await decide(channel);
@@ -146,13 +149,16 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
     }
 
     const address = decision.addresses.join(', ');
-    try {
-      await store.markMessageDispatching(key, { channel, address, attempt: row.attempts });
-    } catch (error) {
-      // Another attempt of this key took over (this one outlived its timeout): it decides, not us.
-      throw ApplicationFailure.retryable(`Message ${key}: ${error instanceof Error ? error.message : String(error)}`, 'SendAttemptSuperseded');
-    }
-    const result = await channels[channel].deliver(input, content, decision.addresses);
+    // The channel calls this at the last moment before its provider could accept the message.
+    const markDispatching = async () => {
+      try {
+        await store.markMessageDispatching(key, { channel, address, attempt: row.attempts });
+      } catch (error) {
+        // Another attempt of this key took over (this one outlived its timeout): it decides, not us. The channel sends nothing.
+        throw ApplicationFailure.retryable(`Message ${key}: ${error instanceof Error ? error.message : String(error)}`, 'SendAttemptSuperseded');
+      }
+    };
+    const result = await channels[channel].deliver(input, content, decision.addresses, markDispatching);
     if (result.kind === 'retry' && result.nonRetryable) {
       return finish({ reason: 'failed:provider', detail: `${note}${channel}: ${result.type}: ${result.detail}`, channel });
     }
@@ -166,6 +172,19 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
       channel,
     });
   };
+}
+
+/**
+ * The store as the decision reads it: getSuppression of the contact's own email or phone answers
+ * from the claim's read (the same query for the same address); anything else goes to the store.
+ */
+function withKnownSuppressions(store: Store, contact: Contact | null, known: SendClaim['suppressions']): Store {
+  const stored: Partial<Record<Channel, string | null>> = { email: contact?.email ?? null, sms: contact?.phone ?? null };
+  const getSuppression: Store['getSuppression'] = async (channel, address) => {
+    const found = channel === 'email' || channel === 'sms' ? known[channel] : undefined;
+    return found !== undefined && stored[channel] === suppressionAddress(channel, address) ? found : store.getSuppression(channel, address);
+  };
+  return new Proxy(store, { get: (target, name, receiver) => (name === 'getSuppression' ? getSuppression : Reflect.get(target, name, receiver)) });
 }
 
 /** Nothing reached the customer and another attempt may succeed: mark `retrying` and let Temporal back off. */

@@ -1,7 +1,7 @@
-// Events through the spine: event log (dedupe by messageId) → engagement counts of tracked
-// messages → contact → router → mark routed, one event or a whole batch at a time. A retry of a
+// Events through the spine: event log (dedupe by messageId) → contacts → engagement counts of
+// tracked messages → router → mark routed, one event or a whole batch at a time. A retry of a
 // routed event is answered from the log with no second effect.
-import type { Router } from '../routing/router';
+import type { RouteContext, Router } from '../routing/router';
 import { RoutingResultSchema, type RoutingResult } from '../routing/result';
 import type { LoggedEvent, LoggedEventInput, Store } from '../store/types';
 import { HttpError } from './http-error';
@@ -33,9 +33,9 @@ const CUSTOMERS_AT_ONCE = 16;
 
 /**
  * A batch with the answers and effects of ingesting its items one by one, in fewer round trips:
- * one insert logs every event, customers are routed side by side (each customer's events in
- * order) and one update marks them routed. A messageId repeated in the batch is handled at its
- * first occurrence and answered as a duplicate of it.
+ * one insert logs every event, one upsert writes every contact's traits, customers are routed side
+ * by side (each customer's events in order) and one update marks the events routed. A messageId
+ * repeated in the batch is handled at its first occurrence and answered as a duplicate of it.
  */
 export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]): Promise<EventResult[]> {
   const label = inputs.length === 1 ? `messageId ${inputs[0]!.messageId}` : `the batch of ${inputs.length} events (first messageId ${inputs[0]?.messageId})`;
@@ -56,31 +56,33 @@ export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]):
     queue.push({ index, inserted, event });
     customers.set(event.customerId, queue);
   });
+  // Contacts before any run starts: a run this batch starts may send at once, and must find the
+  // address the batch brought. From here on the logged rows are the truth: a retry whose first
+  // attempt did not finish writes and routes what was logged first, not what the retry carries.
+  const withTraits = [...customers.values()].flat().map(({ event }) => event).filter(hasTraits);
+  const before = await storeCall(label, () =>
+    deps.store.upsertContacts(withTraits.map((event) => ({ customerId: event.customerId, traits: event.traits, at: event.timestamp }))),
+  );
+  const writers = new Set(withTraits.map((event) => event.customerId));
   const routed: Array<{ messageId: string; routing: RoutingResult }> = [];
   const failure = await eachLimited([...customers.values()], CUSTOMERS_AT_ONCE, async (queue) => {
-    const contact = new PendingContact(deps.store);
-    try {
-      for (const { index, inserted, event } of queue) {
-        // Counted once, when the event is first logged: a retried messageId never counts twice.
-        const engagement = inserted ? engagementOf(event) : null;
-        if (engagement) await storeCall(`messageId ${event.messageId}`, () => deps.store.recordEngagement(engagement));
-        // From here on the logged row is the truth: a retry whose first attempt did not finish
-        // routes what was logged first, not whatever the retry carries.
-        if (event.type === 'identify' || Object.keys(event.traits).length > 0) contact.merge(event);
-        // Routing a track event may read the contact (trigger.where), so it sees every trait
-        // sent before it; identify routes nothing, so consecutive identifies share one upsert.
-        if (event.type === 'track') await contact.flush();
-        const routing = await route(deps.router, event);
-        routed.push({ messageId: event.messageId, routing });
-        // Not a duplicate even when the messageId was logged before: that attempt never
-        // finished, so this is the first answer the sender gets (routing is idempotent).
-        results[index] = { messageId: event.messageId, duplicate: false, runs: routing.runs };
-      }
-      await contact.flush();
-    } catch (error) {
-      // Traits sent before the failure are written, as one-by-one ingestion would have done.
-      await contact.flush().catch(() => undefined);
-      throw error;
+    // trigger.where sees the contact as one-by-one ingestion would have left it when this event
+    // came: the traits stored before the batch and those of this customer's events up to this one.
+    // A customer whose events carry no traits is read from the store, as written.
+    const customerId = queue[0]!.event.customerId;
+    const written = writers.has(customerId);
+    let traits: Record<string, unknown> | null = before.get(customerId) ?? null;
+    for (const { index, inserted, event } of queue) {
+      // Counted once, when the event is first logged: a retried messageId never counts twice.
+      const engagement = inserted ? engagementOf(event) : null;
+      if (engagement) await storeCall(`messageId ${event.messageId}`, () => deps.store.recordEngagement(engagement));
+      if (hasTraits(event)) traits = { ...traits, ...event.traits };
+      const seen = traits ?? event.traits;
+      const routing = await route(deps.router, event, written ? { contactTraits: async () => seen } : {});
+      routed.push({ messageId: event.messageId, routing });
+      // Not a duplicate even when the messageId was logged before: that attempt never
+      // finished, so this is the first answer the sender gets (routing is idempotent).
+      results[index] = { messageId: event.messageId, duplicate: false, runs: routing.runs };
     }
   });
   // What was routed is marked even when another customer failed: its retry is then a duplicate.
@@ -90,29 +92,14 @@ export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]):
   return results.map((result) => result!);
 }
 
-/** The traits of one customer's events not written yet, merged in event order. */
-class PendingContact {
-  private pending: { customerId: string; traits: Record<string, unknown>; at: string; createdAt: string; messageId: string } | null = null;
-
-  constructor(private readonly store: Store) {}
-
-  merge(event: LoggedEvent): void {
-    this.pending = this.pending
-      ? { ...this.pending, traits: { ...this.pending.traits, ...event.traits }, at: event.timestamp, messageId: event.messageId }
-      : { customerId: event.customerId, traits: event.traits, at: event.timestamp, createdAt: event.timestamp, messageId: event.messageId };
-  }
-
-  async flush(): Promise<void> {
-    const contact = this.pending;
-    if (!contact) return;
-    this.pending = null;
-    await storeCall(`messageId ${contact.messageId}`, () => this.store.upsertContact(contact));
-  }
+/** An identify, or a track carrying traits: it writes the contact. */
+function hasTraits(event: LoggedEvent): boolean {
+  return event.type === 'identify' || Object.keys(event.traits).length > 0;
 }
 
-async function route(router: Router, event: LoggedEvent): Promise<RoutingResult> {
+async function route(router: Router, event: LoggedEvent, context: RouteContext): Promise<RoutingResult> {
   try {
-    return await router.route(event);
+    return await router.route(event, context);
   } catch (error) {
     throw new HttpError(
       503,

@@ -24,6 +24,15 @@ export const EnvSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: optional,
   TEMPORAL_TLS_CA_PATH: optional,
   TEMPORAL_TLS_SERVER_NAME: optional,
+  TEMPORAL_MAX_CACHED_WORKFLOWS: optional
+    .pipe(
+      z.coerce
+        .number<string>({ error: 'write a whole number of runs, e.g. TEMPORAL_MAX_CACHED_WORKFLOWS=100' })
+        .int({ error: 'write a whole number of runs, e.g. TEMPORAL_MAX_CACHED_WORKFLOWS=100' })
+        .refine((n) => n === 0 || n >= 2, { error: 'must be 0 (no sticky cache) or at least 2' })
+        .default(100),
+    )
+    .meta({ description: "Runs the worker keeps in memory between their steps (the SDK's sticky cache). Each costs ~0.3 MB of worker memory; a run not cached replays its history when it wakes. 0: none." }),
   TEMPORAL_CLI_PATH: optional,
   TEMPORAL_TEST_SERVER_PATH: optional,
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),

@@ -1,12 +1,13 @@
 // Rendering a pinned template version (by content hash) for one customer: the locale variant
 // for the customer, email, SMS or push parts with partials, layouts and Intl helpers, HTML
-// escaped and CSS inlined, plain-text parts not escaped; compiled once per version and cached.
+// escaped and CSS inlined, plain-text parts not escaped; compiled once per version and cached
+// (the most recently used versions, bounded).
 import Handlebars from 'handlebars';
 import type { Channel } from '../dsl/schema';
 import type { Store, TemplateVersion } from '../store/types';
 import { decodeBundle, type LocaleSources, type TemplateBundle } from './bundle';
 import { htmlToText } from './html-to-text';
-import { inlineCss } from './inline-css';
+import { createCssInliner } from './inline-css';
 import { registerIntlHelpers, type IntlData } from './intl-helpers';
 import { canonicalLocale, chooseVariant, validTimeZone } from './locale';
 import { missingParts, parseTemplateFile, type ParsedTemplate, type TemplatePart } from './template-file';
@@ -150,6 +151,7 @@ export function compileTemplate(version: TemplateVersion, options: RendererOptio
   const locales = Object.keys(bundle.variants).filter((tag) => tag !== '');
   const variants = new Map<string, CompiledVariant>();
   const fileOf = (variant: string) => `templates/${version.name}${variant ? `.${variant}` : ''}.hbs`;
+  const inliner = createCssInliner(bundle.styles);
 
   const prepare = (context: RenderContext, choice: RenderChoice | undefined, channel: Channel) => {
     const locale = canonicalLocale(context.locale) ?? canonicalLocale(context.traits.locale) ?? defaultLocale;
@@ -182,7 +184,7 @@ export function compileTemplate(version: TemplateVersion, options: RendererOptio
     email(context, choice) {
       const { render, locale } = prepare(context, choice, 'email');
       const written = render('email.html');
-      const html = written === null ? null : inlineCss(written, bundle.styles);
+      const html = written === null ? null : inliner.inline(written);
       const text = render('email.text') ?? htmlToText(html ?? '');
       return { subject: oneLine(render('email.subject')), html, text, locale };
     },
@@ -204,20 +206,34 @@ export interface Renderer {
   load(ref: { name: string; hash: string }): Promise<CompiledTemplate>;
 }
 
-/** A renderer reading template versions from `store`, caching compiled versions by hash. */
+/** Compiled template versions a renderer keeps (the least recently used goes first): runs pin a few versions each. */
+export const COMPILED_VERSIONS_KEPT = 256;
+
+/** A renderer reading template versions from `store`, caching the last COMPILED_VERSIONS_KEPT compiled versions by hash. */
 export function createRenderer(store: Pick<Store, 'getTemplateVersion'>, options: RendererOptions = {}): Renderer {
   const compiled = new Map<string, Promise<CompiledTemplate>>();
   return {
     load(ref) {
       let entry = compiled.get(ref.hash);
-      if (!entry) {
+      if (entry) {
+        // Map order is insertion order: moving a hit to the end keeps the oldest unused first.
+        compiled.delete(ref.hash);
+        compiled.set(ref.hash, entry);
+      } else {
         entry = store.getTemplateVersion(ref.hash).then((version) => {
           if (!version) throw new TemplateVersionMissingError(ref.name, ref.hash);
           return compileTemplate(version, options);
         });
         compiled.set(ref.hash, entry);
+        for (const oldest of compiled.keys()) {
+          if (compiled.size <= COMPILED_VERSIONS_KEPT) break;
+          compiled.delete(oldest);
+        }
         // A miss or a database error is not remembered: the next call asks the store again.
-        entry.catch(() => compiled.delete(ref.hash));
+        const pending = entry;
+        pending.catch(() => {
+          if (compiled.get(ref.hash) === pending) compiled.delete(ref.hash);
+        });
       }
       return entry;
     },

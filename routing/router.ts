@@ -20,22 +20,34 @@ export interface RouterDeps {
   taskQueue: string;
 }
 
+/** What the caller knows better than the store, e.g. traits of its batch not written yet. */
+export interface RouteContext {
+  /** The customer's traits as `trigger.where` sees them. @default the stored contact's, else the event's own */
+  contactTraits?: () => Promise<Record<string, unknown>>;
+}
+
 export interface Router {
-  route(event: LoggedEvent): Promise<RoutingResult>;
+  route(event: LoggedEvent, context?: RouteContext): Promise<RoutingResult>;
 }
 
 export function createRouter(deps: RouterDeps): Router {
   const index = indexJourneys(deps.journeys);
   const runs = createRunOps(deps.client, deps.taskQueue);
   return {
-    async route(logged) {
+    async route(logged, context) {
       // Identify only updates the contact, which the API has done already.
       if (logged.type !== 'track' || !logged.event) return { runs: [] };
       const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
-      const routing = new EventRouting(deps.store, runs, logged.customerId, event, logged.traits);
-      for (const snapshot of index.triggers.get(event.name) ?? []) await routing.trigger(snapshot);
-      for (const snapshot of index.inactivity.get(event.name) ?? []) await routing.inactivity(snapshot);
-      for (const snapshot of index.listeners.get(event.name) ?? []) await routing.correlate(snapshot);
+      const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
+      const routing = new EventRouting(deps.store, runs, logged.customerId, event, traits);
+      // Each journey has runs of its own (ids differ), so the journeys an event starts or restarts
+      // are handled side by side; the listeners come after, so they skip a run this event started.
+      const starting = [
+        ...(index.triggers.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.trigger(snapshot)),
+        ...(index.inactivity.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.inactivity(snapshot)),
+      ];
+      await routing.each(starting);
+      await routing.each((index.listeners.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.correlate(snapshot)));
       return { runs: routing.results };
     },
   };
@@ -44,16 +56,36 @@ export function createRouter(deps: RouterDeps): Router {
 /** The routing of one event: collects results and remembers which runs already got it. */
 class EventRouting {
   readonly results: RoutedRun[] = [];
-  private readonly reached = new Set<string>();
-  private traits: Promise<Record<string, unknown>> | undefined;
+  /** Shared with forks: the runs this event reached, and the contact traits once read (only when a `where` needs them). */
+  private shared: { reached: Set<string>; traits?: Promise<Record<string, unknown>> } = { reached: new Set() };
 
   constructor(
     private readonly store: Store,
     private readonly runs: RunOps,
     private readonly customerId: string,
     private readonly event: JourneyEvent,
-    private readonly eventTraits: Record<string, unknown>,
+    private readonly readTraits: () => Promise<Record<string, unknown>>,
   ) {}
+
+  /**
+   * Run each step at once, each on a fork with results of its own, then keep the results in step
+   * order (the order one after another gives). Every step finishes before the first failure is thrown.
+   */
+  async each(steps: Array<(routing: EventRouting) => Promise<void>>): Promise<void> {
+    if (steps.length === 1) return steps[0]!(this);
+    const forks = steps.map(() => this.fork());
+    const settled = await Promise.allSettled(steps.map((step, i) => step(forks[i]!)));
+    for (const fork of forks) this.results.push(...fork.results);
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Same event, traits and reached runs; results of its own. */
+  private fork(): EventRouting {
+    const fork = new EventRouting(this.store, this.runs, this.customerId, this.event, this.readTraits);
+    fork.shared = this.shared;
+    return fork;
+  }
 
   async trigger(snapshot: JourneySnapshot): Promise<void> {
     const { journey } = snapshot;
@@ -112,7 +144,7 @@ class EventRouting {
         : ((await this.messageRun(journey.id)) ?? (await this.runs.listRunning(journey.id, this.customerId)));
     }
     for (const workflowId of workflowIds) {
-      if (this.reached.has(workflowId)) continue;
+      if (this.shared.reached.has(workflowId)) continue;
       if (await this.runs.signal(workflowId, this.event)) {
         this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: the run listens to ${this.event.name}`);
       }
@@ -156,12 +188,12 @@ class EventRouting {
   }
 
   private contactTraits(): Promise<Record<string, unknown>> {
-    this.traits ??= this.store.getContact(this.customerId).then((contact) => contact?.traits ?? this.eventTraits);
-    return this.traits;
+    this.shared.traits ??= this.readTraits();
+    return this.shared.traits;
   }
 
   private add(journeyId: string, workflowId: string, action: RoutedRun['action'], reason?: string): void {
-    this.reached.add(workflowId);
+    this.shared.reached.add(workflowId);
     this.results.push(reason === undefined ? { journeyId, workflowId, action } : { journeyId, workflowId, action, reason });
   }
 

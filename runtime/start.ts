@@ -125,6 +125,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activities,
+      maxCachedWorkflows: config.TEMPORAL_MAX_CACHED_WORKFLOWS,
     });
     const workerRun = worker.run();
     stops.push(async () => {

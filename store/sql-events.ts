@@ -16,7 +16,8 @@ export class SqlEventLog {
   async record(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>> {
     const first = new Map<string, LoggedEventInput>();
     for (const input of inputs) if (!first.has(input.messageId)) first.set(input.messageId, input);
-    const unique = [...first.values()];
+    // In messageId order, so two batches sharing messageIds wait on each other in the same order (no deadlock).
+    const unique = [...first.values()].sort((a, b) => compare(a.messageId, b.messageId));
     if (unique.length === 0) return [];
     // Arrays, one per column: the statement has 7 parameters whatever the batch size.
     const inserted = await this.db.query<DbRow>(
@@ -56,11 +57,17 @@ export class SqlEventLog {
   /** Store what the router did for each event, in one statement. */
   async markRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void> {
     if (routed.length === 0) return;
+    const rows = [...routed].sort((a, b) => compare(a.messageId, b.messageId));
     await this.db.query(
       `update events as e set routed_at = now(), routing = v.routing::jsonb
        from unnest($1::text[], $2::text[]) as v(message_id, routing)
        where e.message_id = v.message_id`,
-      [routed.map((r) => r.messageId), routed.map((r) => json(r.routing ?? null))],
+      [rows.map((r) => r.messageId), rows.map((r) => json(r.routing ?? null))],
     );
   }
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -70,6 +70,8 @@ export class SqlStore implements Store {
     return toContact(one(rows, `contact ${input.customerId}`));
   }
 
+  upsertContacts(inputs: Parameters<Store['upsertContacts']>[0]) { return this.audience.upsertContacts(inputs); }
+
   async getContact(customerId: string): Promise<Contact | null> {
     const rows = await this.db.query<DbRow>('select * from contacts where customer_id = $1', [customerId]);
     return rows[0] ? toContact(rows[0]) : null;
@@ -101,6 +103,7 @@ export class SqlStore implements Store {
 
   // The message log and the audience (consent, suppressions, push) live in their own files.
   claimMessage(row: Parameters<Store['claimMessage']>[0]) { return this.messages.claim(row); }
+  claimMessageForSend(row: Parameters<Store['claimMessage']>[0]) { return this.messages.claimForSend(row); }
   markMessageDispatching(key: string, at: Parameters<Store['markMessageDispatching']>[1]) { return this.messages.markDispatching(key, at); }
   markMessageRetrying(key: string, detail: string) { return this.messages.markRetrying(key, detail); }
   retakeMessage(key: string) { return this.messages.retake(key); }

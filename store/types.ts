@@ -147,6 +147,24 @@ export interface TemplateVersion {
   source: string;
 }
 
+/**
+ * A send's claim and what its decision reads, from one round trip (Store.claimMessageForSend):
+ * each field is what the named single read returns at the same moment.
+ */
+export interface SendClaim {
+  /** claimMessage's answer. */
+  claimed: boolean;
+  row: MessageRow;
+  /** findSentTwin for the row's customer, journey, step, template and trigger, other keys and other runs. */
+  twin: MessageRow | null;
+  /** getContact(row.customerId). */
+  contact: Contact | null;
+  /** getConsent(row.customerId). */
+  consent: Partial<Record<Channel, ConsentChange>>;
+  /** getSuppression for the contact's stored email (channel email) and phone (channel sms); absent when the contact has none. */
+  suppressions: { email?: Suppression | null; sms?: Suppression | null };
+}
+
 /** One support action in the append-only audit log. */
 export interface AuditRecord {
   id: number;
@@ -167,6 +185,12 @@ export interface Store {
    * `createdAt` (default `at`) is the creation time when several events' traits arrive merged.
    */
   upsertContact(input: { customerId: string; traits: Record<string, unknown>; at: string; createdAt?: string }): Promise<Contact>;
+  /**
+   * `upsertContact` for many customers in one statement, as if called for each input in turn
+   * (inputs for the same customer merge in order). Returns the traits the existing contacts had
+   * before it (customers absent: new contacts).
+   */
+  upsertContacts(inputs: Array<{ customerId: string; traits: Record<string, unknown>; at: string; createdAt?: string }>): Promise<Map<string, Record<string, unknown>>>;
   getContact(customerId: string): Promise<Contact | null>;
 
   /** Append to the event log; `inserted: false` with the stored row when the messageId was seen. */
@@ -235,6 +259,11 @@ export interface Store {
    * `goto` loop or a deferred attempt is not its own twin.
    */
   findSentTwin(filter: { customerId: string; journeyId: string; stepId: string; template: string; triggerId: string; excludeKey: string; excludeRunId?: string }): Promise<MessageRow | null>;
+  /**
+   * claimMessage, then findSentTwin, getContact, getConsent and the suppressions of the contact's
+   * email and phone, in one statement: the send activity's reads before it decides.
+   */
+  claimMessageForSend(row: Parameters<Store['claimMessage']>[0]): Promise<SendClaim>;
   /** Provider delivery report for a message found by its provider id; null when no message has that id. */
   recordDelivery(input: { channel: Channel; providerId: string; status: string; detail?: string | null; at: string }): Promise<MessageRow | null>;
   getMessageByProviderId(channel: Channel, providerId: string): Promise<MessageRow | null>;

@@ -1,6 +1,7 @@
 // What one delivery channel does for a send. The decision path (send-message.ts) asks it for
 // the customer's addresses, checks consent, suppression, caps and quiet hours, asks it to
-// render, marks the message `dispatching`, and only then lets it call its provider.
+// render, then lets it deliver; the channel marks the message `dispatching` (through the
+// callback it is given) at the last moment before its provider could accept the message.
 import type { Channel } from '../../dsl/schema';
 import type { ReasonCode } from '../../core/reasons';
 import type { RenderContext, Renderer } from '../../render/renderer';
@@ -51,9 +52,16 @@ export interface ChannelSender {
   /** Render the message for this channel (throws TemplateVersionMissingError / render errors). */
   render(input: ChannelInput): Promise<Record<string, unknown>>;
   /**
-   * Hand the rendered message to the provider for `addresses` (the unsuppressed ones). Called
-   * after the message was marked `dispatching`; must not throw for provider answers: map them
-   * to a final reason or a retry.
+   * Hand the rendered message to the provider for `addresses` (the unsuppressed ones); must not
+   * throw for provider answers: map them to a final reason or a retry.
+   *
+   * @param markDispatching Marks the message `dispatching` (in doubt if the worker dies from here
+   * until the answer is recorded). The channel awaits it once, at the last moment before the
+   * provider could accept the message: email just before the end-of-data mark of SMTP DATA, SMS
+   * and push just before their HTTP request. A worker that dies before it leaves the message
+   * `deciding`, and the retry sends it. If it rejects (another attempt owns the message), the
+   * provider must not get the message and deliver rejects with that same error.
+   * @default nothing is marked (channel tests that call deliver directly)
    */
-  deliver(input: ChannelInput, content: Record<string, unknown>, addresses: string[]): Promise<ChannelResult>;
+  deliver(input: ChannelInput, content: Record<string, unknown>, addresses: string[], markDispatching?: () => Promise<void>): Promise<ChannelResult>;
 }

@@ -1,10 +1,12 @@
 // The email channel: the customer's email column, the rendered template, one SMTP send with a
 // Message-ID derived from the message key (so a receiving server can spot any duplicate), and
-// RFC 8058 one-click unsubscribe headers on marketing email.
+// RFC 8058 one-click unsubscribe headers on marketing email. The message is marked `dispatching`
+// only after the server answered DATA and was handed the message, just before the "." ending it.
 import { createHash } from 'node:crypto';
 import { rewriteLinks } from '../../tracking/rewrite-links';
 import type { ActivityDeps } from '../contract';
 import type { ChannelInput, ChannelResult, ChannelSender } from './channel';
+import { gatedSendOptions, installDataGate } from './smtp-data-gate';
 import { classifySmtpError } from './smtp-errors';
 
 /** `<sha256(messageKey)[:32]@touchpoint>`: the same for every attempt of one send. */
@@ -43,6 +45,7 @@ export function listUnsubscribeHeaders(input: ChannelInput): Record<string, stri
 
 /** @param links With PUBLIC_URL and the secret, HTML links become tracked redirects plus an open pixel. @default none: sent as rendered */
 export function createEmailChannel(email: ActivityDeps['email'], links?: ActivityDeps['links']): ChannelSender {
+  if (email) installDataGate(email.transport);
   return {
     channel: 'email',
     configured: email !== null,
@@ -60,7 +63,7 @@ export function createEmailChannel(email: ActivityDeps['email'], links?: Activit
       return { subject: rendered.subject, html: tracked.html, text: rendered.text, links: tracked.links };
     },
 
-    async deliver(input, rendered, addresses): Promise<ChannelResult> {
+    async deliver(input, rendered, addresses, markDispatching): Promise<ChannelResult> {
       const { request, store } = input;
       const address = addresses[0];
       if (!email || address === undefined) {
@@ -74,6 +77,18 @@ export function createEmailChannel(email: ActivityDeps['email'], links?: Activit
       const messageId = stableMessageId(request.messageKey);
       const listHeaders = listUnsubscribeHeaders(input);
       const content = { to: address, subject, html, text, ...trackedLinks, ...(listHeaders['List-Unsubscribe'] ? { listUnsubscribe: listHeaders['List-Unsubscribe'] } : {}) };
+      // Runs once the server answered DATA and the message was handed to the connection, before the "." that lets the server accept it.
+      const mark: { state: 'not reached' | 'marked' | 'refused'; error?: unknown } = { state: 'not reached' };
+      const gate = gatedSendOptions(async () => {
+        try {
+          await markDispatching?.();
+          mark.state = 'marked';
+        } catch (error) {
+          mark.state = 'refused';
+          mark.error = error;
+          throw error;
+        }
+      });
       try {
         const info: unknown = await email.transport.sendMail({
           from: email.from,
@@ -83,12 +98,26 @@ export function createEmailChannel(email: ActivityDeps['email'], links?: Activit
           text,
           messageId,
           headers: { 'X-Touchpoint-Message-Key': request.messageKey, ...listHeaders },
+          ...gate.option,
         });
         const providerId = stringField(info, 'messageId') ?? messageId;
         const response = stringField(info, 'response');
         return { kind: 'final', reason: 'sent', address, providerId, content, detail: `Accepted by the SMTP server${response ? `: ${response}` : ''}.` };
       } catch (error) {
+        // The connection dropped without "." being sent: nothing can have arrived.
+        if (mark.state === 'refused') throw mark.error;
         const failure = classifySmtpError(error);
+        if (mark.state === 'marked' && failure.kind === 'transient' && !hasServerReply(error)) {
+          // "." may have reached the server, and its answer did not come back: it may have accepted the message.
+          return {
+            kind: 'final',
+            reason: 'unknown:provider_outcome',
+            address,
+            detail:
+              `The message went to the SMTP server in full, then ${failure.detail} before the server answered, so whether it was accepted is unknown. ` +
+              `Not resent, so the customer never gets it twice; the SMTP server's log shows whether Message-ID ${messageId} went out.`,
+          };
+        }
         if (failure.kind === 'invalid_address') {
           // A permanent refusal of the recipient is a hard bounce: no journey may mail it again.
           await store.addSuppression({ channel: 'email', address, reason: 'hard_bounce', detail: failure.detail, at: new Date().toISOString() });
@@ -98,9 +127,16 @@ export function createEmailChannel(email: ActivityDeps['email'], links?: Activit
           return { kind: 'final', reason: 'failed:provider', address, detail: `The SMTP server refused the message for good: ${failure.detail}` };
         }
         return { kind: 'retry', type: 'ProviderUnavailable', detail: `SMTP server unavailable, will retry: ${failure.detail}` };
+      } finally {
+        gate.release();
       }
     },
   };
+}
+
+/** Nodemailer sets `responseCode` when the server answered (e.g. 451 after DATA: refused, safe to retry). */
+function hasServerReply(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof Reflect.get(error, 'responseCode') === 'number';
 }
 
 function stringField(value: unknown, name: string): string | undefined {

@@ -87,7 +87,7 @@ export function createPushChannel(push: ActivityDeps['push'] | null, options: Pu
       return payload;
     },
 
-    async deliver({ request, store }, content, addresses): Promise<ChannelResult> {
+    async deliver({ request, store }, content, addresses, markDispatching): Promise<ChannelResult> {
       if (!vapid) return { kind: 'final', reason: 'failed:channel_not_configured', detail: notConfiguredDetail };
       const payload = PushPayloadSchema.safeParse(content);
       if (!payload.success) {
@@ -99,6 +99,7 @@ export function createPushChannel(push: ActivityDeps['push'] | null, options: Pu
       const subscriptions = (await store.listPushSubscriptions(request.customerId)).filter((s) => wanted.has(s.endpoint));
       const text = JSON.stringify(payload.data);
       const topic = digest(key).toString('base64url').slice(0, 32);
+      if (subscriptions.length > 0) await markDispatching?.();
 
       // The send is final as soon as one subscription accepted (a retry is only ever asked for
       // when none did), so a retry never reaches a browser that already has the message, except

@@ -43,7 +43,7 @@ export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
       return { text, segments, encoding, ...(refused ? { [RATE_LIMITED]: refused } : {}) };
     },
 
-    async deliver({ request, store }, content, addresses): Promise<ChannelResult> {
+    async deliver({ request, store }, content, addresses, markDispatching): Promise<ChannelResult> {
       const to = addresses[0];
       if (!to) return { kind: 'final', reason: 'skipped:no_address', detail: `Customer ${request.customerId} has no phone number to text; nothing was sent.` };
       if (!sms) return { kind: 'final', reason: 'failed:channel_not_configured', address: to, detail: SMS_NOT_CONFIGURED };
@@ -60,6 +60,7 @@ export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
       const refused = content[RATE_LIMITED];
       if (typeof refused === 'string') return { kind: 'retry', type: 'RateLimited', detail: refused };
 
+      await markDispatching?.();
       let message;
       try {
         message = await sms.client.messages.create({

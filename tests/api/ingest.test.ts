@@ -2,7 +2,9 @@
 // a real PostgreSQL store: dedupe by messageId, contacts, all-or-nothing batches, health.
 import { Client } from 'pg';
 import { createApiServer } from '../../api';
-import { createRouter } from '../../routing';
+import { ingestBatch } from '../../api/ingest';
+import { createRouter, type Router } from '../../routing';
+import type { LoggedEventInput, Store } from '../../store/types';
 import { createTestStore, type TestStore } from '../support/db';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { runHistory, sendStep, snapshotOf } from '../routing/fixtures';
@@ -23,11 +25,12 @@ describe('the ingest API', () => {
   let temporal: TestTemporal;
   let db: TestStore;
   let api: Api;
+  let router: Router;
 
   beforeAll(async () => {
     db = await createTestStore('postgres');
     temporal = await startTestTemporal();
-    const router = createRouter({ client: temporal.client, store: db.store, journeys, taskQueue: 'api-test' });
+    router = createRouter({ client: temporal.client, store: db.store, journeys, taskQueue: 'api-test' });
     const health = async () => ({
       temporal: await temporal.connection.healthService.check({}).then(() => 'ok'),
       database: await db.store.ping().then(() => 'ok'),
@@ -136,6 +139,61 @@ describe('the ingest API', () => {
     for (const id of ['journey/onboarding/mixs-b', 'journey/vip/mixs-a/O-1', 'journey/vip/mixs-b/O-3']) {
       expect(await runHistory(temporal.client, id.replace('mixs', 'mixb'))).toEqual(same(await runHistory(temporal.client, id)));
     }
+  });
+
+  it('lets trigger.where see the traits sent before the event in the batch, over the stored contact, and not those after it', async () => {
+    await db.store.upsertContact({ customerId: 'seen-b', traits: { tier: 'gold' }, at: '2025-07-01T00:00:00Z' });
+    const response = await api.call('POST', '/v1/batch', {
+      body: {
+        batch: [
+          { type: 'identify', userId: 'seen-a', traits: { tier: 'silver' }, messageId: 'seen-1' },
+          { type: 'track', userId: 'seen-a', event: 'order.completed', properties: { order_id: 'S-1' }, messageId: 'seen-2' },
+          { type: 'identify', userId: 'seen-a', traits: { tier: 'gold' }, messageId: 'seen-3' },
+          { type: 'track', userId: 'seen-a', event: 'order.completed', properties: { order_id: 'S-2' }, messageId: 'seen-4' },
+          { type: 'track', userId: 'seen-b', event: 'order.completed', properties: { order_id: 'S-3' }, traits: { city: 'Oslo' }, messageId: 'seen-5' },
+          { type: 'identify', userId: 'seen-b', traits: { tier: 'bronze' }, messageId: 'seen-6' },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.results.map((r: { runs: Array<{ workflowId: string; action: string }> }) => r.runs.map((run) => `${run.workflowId} ${run.action}`))).toEqual([
+      [],
+      ['journey/vip/seen-a/S-1 skipped'],
+      [],
+      ['journey/vip/seen-a/S-2 started'],
+      ['journey/vip/seen-b/S-3 started'],
+      [],
+    ]);
+    expect((await db.store.getContact('seen-a'))?.traits).toEqual({ tier: 'gold' });
+    expect((await db.store.getContact('seen-b'))?.traits).toEqual({ tier: 'bronze', city: 'Oslo' });
+  });
+
+  it('converges when writing the contacts fails: nothing is marked routed, and the retry routes again without a second start', async () => {
+    const at = '2025-08-01T10:00:00.000Z';
+    const inputs: LoggedEventInput[] = [
+      { messageId: 'conv-1', type: 'identify', customerId: 'conv-a', event: null, properties: {}, traits: { tier: 'gold' }, timestamp: at },
+      { messageId: 'conv-2', type: 'track', customerId: 'conv-a', event: 'order.completed', properties: { order_id: 'C-1' }, traits: {}, timestamp: at },
+      { messageId: 'conv-3', type: 'track', customerId: 'conv-b', event: 'user.signed_up', properties: {}, traits: { plan: 'pro' }, timestamp: at },
+    ];
+    // The real store, except that the contacts upsert fails as a dropped connection would.
+    const failing = new Proxy(db.store, {
+      get: (target, key) => (key === 'upsertContacts' ? async () => Promise.reject(new Error('Connection terminated unexpectedly')) : Reflect.get(target, key, target)),
+    }) satisfies Store;
+    await expect(ingestBatch({ store: failing, router }, inputs)).rejects.toMatchObject({ status: 503, code: 'database_unavailable' });
+    const logged = await db.store.recordEvents(inputs);
+    expect(logged.map((l) => [l.inserted, l.event.routedAt])).toEqual([[false, null], [false, null], [false, null]]);
+    expect(await db.store.getContact('conv-a')).toBeNull();
+
+    const retried = await ingestBatch({ store: db.store, router }, inputs);
+    expect(retried).toEqual([
+      { messageId: 'conv-1', duplicate: false, runs: [] },
+      { messageId: 'conv-2', duplicate: false, runs: [{ journeyId: 'vip', workflowId: 'journey/vip/conv-a/C-1', action: 'started' }] },
+      { messageId: 'conv-3', duplicate: false, runs: [{ journeyId: 'onboarding', workflowId: 'journey/onboarding/conv-b', action: 'started' }] },
+    ]);
+    expect(await ingestBatch({ store: db.store, router }, inputs)).toEqual(retried.map((r) => ({ ...r, duplicate: true })));
+    expect((await db.store.getContact('conv-a'))?.traits).toEqual({ tier: 'gold' });
+    expect((await db.store.getContact('conv-b'))?.traits).toEqual({ plan: 'pro' });
+    for (const id of ['journey/vip/conv-a/C-1', 'journey/onboarding/conv-b']) expect(await runHistory(temporal.client, id)).toEqual({ started: 1, signals: [] });
   });
 
   it('rejects a whole batch with one bad item, naming the item, and records nothing', async () => {

@@ -91,6 +91,15 @@ describe('the event router', () => {
     ]);
   });
 
+  it('evaluates trigger.where on the traits the caller passes, not the stored contact, when it passes them', async () => {
+    await db.store.upsertContact({ customerId: 'ctx-user', traits: { plan: 'free' }, at: new Date().toISOString() });
+    const result = await router.route(await track('ctx-user', 'user.signed_up'), { contactTraits: async () => ({ plan: 'pro' }) });
+    expect(result.runs.map((r) => [r.journeyId, r.action])).toEqual([
+      ['welcome', 'started'],
+      ['pro-tips', 'started'],
+    ]);
+  });
+
   it('routes a retried event idempotently: no second start and no signal, even after the run closed', async () => {
     const event = await track('retry-1', 'cart.updated');
     const first = await router.route(event);

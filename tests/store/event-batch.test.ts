@@ -1,5 +1,6 @@
 // recordEvents / markEventsRouted on both engines: a batch logged in one statement answers and
-// stores exactly what one recordEvent per item would; merged contact traits keep created_at.
+// stores exactly what one recordEvent per item would; upsertContacts leaves what one upsertContact
+// per input would; merged contact traits keep created_at.
 import { randomUUID } from 'node:crypto';
 import type { LoggedEventInput, Store } from '../../store/types';
 import { createTestStore, STORE_KINDS, type TestStore } from '../support/db';
@@ -59,6 +60,33 @@ describe.each(STORE_KINDS)('the event log batch on %s', (kind) => {
     expect(one!.event).toMatchObject({ routing: routing(1), routedAt: expect.any(String) });
     expect(two!.event).toMatchObject({ routing: null, routedAt: null });
     expect(three!.event).toMatchObject({ routing: routing(3), routedAt: expect.any(String) });
+  });
+
+  test('upsertContacts leaves the contacts upsertContact one input at a time would', async () => {
+    const b = `ub${randomUUID().slice(0, 6)}`;
+    const s = `us${randomUUID().slice(0, 6)}`;
+    const at = (day: number) => `2025-04-0${day}T00:00:00.000Z`;
+    const before = (p: string) => [
+      { customerId: `${p}-a`, traits: { email: 'Old@x.test', phone: '+100', plan: 'free' }, at: at(1) },
+      { customerId: `${p}-c`, traits: { phone: '+300' }, at: at(1) },
+    ];
+    // A repeated customer, an email set to null, a phone as a number, a trait left out, a new contact.
+    const inputs = (p: string) => [
+      { customerId: `${p}-c`, traits: { phone: null, tier: 'gold' }, at: at(3) },
+      { customerId: `${p}-a`, traits: { email: ' New@X.test ', note: 'say "hi"' }, at: at(4), createdAt: at(2) },
+      { customerId: `${p}-b`, traits: { phone: 4412345 }, at: at(5), createdAt: at(2) },
+      { customerId: `${p}-a`, traits: { email: null, plan: 'pro' }, at: at(6) },
+    ];
+    for (const input of [...before(b), ...before(s)]) await store.upsertContact(input);
+    await store.upsertContacts(inputs(b));
+    for (const input of inputs(s)) await store.upsertContact(input);
+    await store.upsertContacts([]);
+    const contacts = async (p: string) =>
+      JSON.parse(JSON.stringify(await Promise.all(['a', 'b', 'c'].map((x) => store.getContact(`${p}-${x}`)))).split(p).join('P'));
+    const batched = await contacts(b);
+    expect(batched).toEqual(await contacts(s));
+    expect(batched[0]).toMatchObject({ email: null, phone: '+100', traits: { email: null, phone: '+100', plan: 'pro', note: 'say "hi"' }, createdAt: at(1), updatedAt: at(6) });
+    expect(batched[1]).toMatchObject({ phone: '4412345', createdAt: at(2), updatedAt: at(5) });
   });
 
   test('upsertContact keeps createdAt for traits merged from several events', async () => {

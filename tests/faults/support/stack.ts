@@ -24,6 +24,7 @@ import { startPushService, type PushService } from '../../support/push-service';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { startTwilioEmulator, type TwilioEmulator } from '../../support/twilio-emulator';
 import { startChild, type RunningChild } from './child-process';
+import { startSmtpTap, type SmtpTap } from './smtp-tap';
 import { faultJourney } from './fault-journey';
 import { balance, type Enrolled, type Ledger } from './ledger';
 import { enrol, orderSystem, type Post } from './order-system';
@@ -44,6 +45,8 @@ export interface FaultStackOptions {
   mailUp?: boolean;
   /** `exclusive` for the test that restarts the PostgreSQL server. @default 'shared' */
   postgres?: 'shared' | 'exclusive';
+  /** Relay the worker's SMTP through a tap that notes which messages' bodies reached the server (see smtp-tap.ts). @default false */
+  tapMail?: boolean;
 }
 
 export interface FaultStack {
@@ -112,6 +115,8 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     const mailPort = await freePort();
     let mail: SmtpSink | null = options.mailUp === false ? null : await startSmtpSink({ port: mailPort });
     stops.push(() => mail?.close());
+    const tap: SmtpTap | null = options.tapMail ? await startSmtpTap(mailPort) : null;
+    stops.push(() => tap?.close());
     const twilio = await startTwilioEmulator();
     stops.push(() => twilio.stop());
     const push = await startPushService();
@@ -143,7 +148,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATABASE_URL: database.databaseUrl,
-      SMTP_URL: `smtp://127.0.0.1:${mailPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${tap?.port ?? mailPort}`,
       TWILIO_ACCOUNT_SID: twilio.accountSid,
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_FROM: SENDER,
@@ -208,7 +213,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
           giveUp: () => (worker && !worker.alive() && !killed.has(worker) ? 'the worker process exited by itself' : null),
           diagnostics: () => `The worker's last output:\n${worker?.output().split('\n').slice(-20).join('\n') ?? '(no worker started)'}\nAPI 5xx: ${serverErrors.slice(-3).join('\n')}`,
         }),
-      balance: (customers) => balance(store, customers, { mail: stack.mail(), twilio, push }),
+      balance: (customers) => balance(store, customers, { mail: stack.mail(), twilio, push, ...(tap ? { bodiesStarted: tap.bodiesStarted } : {}) }),
       stop,
     };
     return stack;
