@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { SearchAttributePair } from '@temporalio/common';
 import type { JourneySnapshot } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
-import { JOURNEY_WORKFLOW, journeyEventSignal, type JourneyRunInput } from '../workflows/definitions';
+import { JOURNEY_WORKFLOW, journeyEventSignal, RUN_REVISION, type JourneyRunInput } from '../workflows/definitions';
 import { CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from '../workflows/search-attributes';
 
 /** The journey workflow's signature, for typed `args` (the implementation lives in workflows/). */
@@ -32,7 +32,8 @@ export function createRunOps(client: Client, taskQueue: string): RunOps {
   const options = (run: RunStart) => ({
     workflowId: run.workflowId,
     taskQueue,
-    args: tuple(run.input),
+    // Started by this code: the run takes every workflow change up to RUN_REVISION without patch markers.
+    args: tuple({ ...run.input, revision: RUN_REVISION }),
     typedSearchAttributes: searchAttributes(run.input.snapshot, run.input.customerId),
     // Lets a retry of the same routing recognise the run it started (see router.ts).
     memo: { triggerMessageId: run.input.trigger.id },

@@ -18,7 +18,22 @@ export interface JourneyRunInput {
   carried?: unknown;
   /** Optional bounds; tests use them to force continue-as-new early. */
   limits?: JourneyRunLimits;
+  /**
+   * Set by the starter (routing/runs.ts) to RUN_REVISION: the run was started by code that has
+   * every workflow change up to that revision, so it takes them without asking patched(), which
+   * would write a marker and a TemporalChangeVersion search attribute into every run's history
+   * (3 events and a visibility write per run). Runs without it (recorded before) ask patched() as
+   * they always did, so their histories replay unchanged. Kept across continue-as-new.
+   */
+  revision?: number;
 }
+
+/**
+ * The workflow changes a run started now takes without patch markers: 1 = NO_STEP_ATTRIBUTE_PATCH
+ * and RUN_PROGRESS_PATCH. A later change that needs patched() for older runs bumps it and is asked
+ * as `input.revision >= N || patched(ID)`; start runs with it only once every worker has that code.
+ */
+export const RUN_REVISION = 1;
 
 export interface JourneyRunLimits {
   /**

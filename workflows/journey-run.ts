@@ -91,7 +91,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<RunState> {
 
 /** Report the steps not reported yet and how the run ended to analytics (one local activity). */
 async function reportEnding(ctx: RunContext, ending: Ending): Promise<void> {
-  if (!patched(RUN_PROGRESS_PATCH)) return;
+  if (!((ctx.input.revision ?? 0) >= 1 || patched(RUN_PROGRESS_PATCH))) return;
   try {
     await recordProgress({ ...ctx.report([...(ctx.state.pending ?? [])]), ending: { ...ending, at: ctx.nowIso() } });
     ctx.state.pending = [];

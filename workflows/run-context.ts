@@ -37,14 +37,14 @@ export class RunContext {
    */
   readonly showsSteps: boolean;
 
-  /** Create it at the start of the run: it asks NO_STEP_ATTRIBUTE_PATCH. */
+  /** Create it at the start of the run: it asks NO_STEP_ATTRIBUTE_PATCH (runs started before revision 1). */
   constructor(
     readonly input: JourneyRunInput,
     readonly plan: JourneyPlan,
     readonly state: CarriedState,
   ) {
     this.inbox = new EventBuffer(state, new Set(plan.listened));
-    this.showsSteps = !patched(NO_STEP_ATTRIBUTE_PATCH);
+    this.showsSteps = !((input.revision ?? 0) >= 1 || patched(NO_STEP_ATTRIBUTE_PATCH));
   }
 
   get journeyId(): string {

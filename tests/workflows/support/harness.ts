@@ -19,6 +19,8 @@ export interface StartOptions {
   entryKey?: string;
   trigger?: JourneyEvent;
   limits?: JourneyRunLimits;
+  /** input.revision (routing sets RUN_REVISION); absent: the run asks patched() as runs before revisions did. */
+  revision?: number;
 }
 
 export interface Harness {
@@ -69,6 +71,7 @@ export async function startHarness(): Promise<Harness> {
       const input: JourneyRunInput = { snapshot, customerId, trigger: options.trigger ?? event('signed.up') };
       if (options.entryKey !== undefined) input.entryKey = options.entryKey;
       if (options.limits !== undefined) input.limits = options.limits;
+      if (options.revision !== undefined) input.revision = options.revision;
       const handle = await env.client.workflow.start<JourneyRunWorkflow>(JOURNEY_WORKFLOW, {
         taskQueue,
         workflowId: journeyWorkflowId(snapshot.journey.id, customerId, options.entryKey),

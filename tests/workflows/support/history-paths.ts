@@ -6,7 +6,7 @@ import type { RunStatus } from '../../../core/run-state';
 import { loadJourneys } from '../../../dsl/load';
 import { formatProblem } from '../../../dsl/problems';
 import type { JourneySnapshot } from '../../../dsl/schema';
-import { journeyEventSignal, type JourneyRunLimits } from '../../../workflows/definitions';
+import { journeyEventSignal, RUN_REVISION, type JourneyRunLimits } from '../../../workflows/definitions';
 import type { Harness, RunHandle } from './harness';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -22,6 +22,8 @@ export interface HistoryPath {
   trigger: JourneyEvent;
   entryKey?: string;
   limits?: JourneyRunLimits;
+  /** input.revision, as routing sets it (absent: a run started before revisions, asking patched()). */
+  revision?: number;
   /** The first send of the run is deferred by quiet hours (exercises the durable retry timer). */
   deferFirstSend?: boolean;
   /** Signals and time travel while the run goes. */
@@ -62,7 +64,7 @@ async function answerSurvey(h: Harness, handle: RunHandle, customerId: string, a
 const signUp = (id: string) => at(id, 'user.signed_up', { source: 'homepage' });
 const order = (id: string, orderId: string) => at(id, 'order.completed', { order_id: orderId, total: 59.9, currency: 'EUR' });
 
-export const HISTORY_PATHS: HistoryPath[] = [
+const PATHS: HistoryPath[] = [
   {
     journeyId: 'onboarding',
     path: 'pro-tips',
@@ -228,6 +230,17 @@ export const HISTORY_PATHS: HistoryPath[] = [
     expectStatus: 'converted',
     expectSteps: ['we-miss-you', 'wait-7d'],
   },
+];
+
+/**
+ * Every path, and three of them again started as routing starts runs now (input.revision =
+ * RUN_REVISION: the changes behind patch markers taken without the markers), named `<path>-rev1`.
+ */
+export const HISTORY_PATHS: HistoryPath[] = [
+  ...PATHS,
+  ...PATHS.filter((p) => ['onboarding converted', 'onboarding continue-as-new', 'post-purchase nps-detractor'].includes(`${p.journeyId} ${p.path}`)).map(
+    (p): HistoryPath => ({ ...p, path: `${p.path}-rev${RUN_REVISION}`, revision: RUN_REVISION }),
+  ),
 ];
 
 /** File name of one run of a path (runs after the first come from continue-as-new). */
