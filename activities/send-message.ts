@@ -12,6 +12,7 @@ import type { ChannelInput, ChannelSender } from './channels';
 import { stableMessageId } from './channels/email';
 import type { ActivityDeps, SendOutcome, SendRequest } from './contract';
 import { profileTimeZone } from './load-profile';
+import type { SuppressionLookup } from './policy/consent';
 import { decideChannel } from './policy/decide';
 import { progressOf, recordGivenProgress } from './record-progress';
 import { surveyContext, surveyLinksMissingDetail, type SurveyRenderContext } from './survey-context';
@@ -111,16 +112,16 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
     const now = clock();
     const zone = profileTimeZone(contact?.traits ?? {}, deps.defaultTimezone ?? 'UTC');
     const contexts = new Map<Channel, RenderContext>();
-    const inputFor = (channel: Channel, from: Store = store): ChannelInput => {
+    const inputFor = (channel: Channel): ChannelInput => {
       let context = contexts.get(channel);
       if (!context) {
         context = renderContextFor(request, contact, deps.links ? { unsubscribe: unsubscribeUrl(deps.links, request, channel, now) } : undefined, survey);
         contexts.set(channel, context);
       }
-      return { request, contact, renderer, store: from, context };
+      return { request, contact, renderer, store, context };
     };
-    const decisionStore = withKnownSuppressions(store, contact, claim.suppressions);
-    const decide = (channel: Channel) => decideChannel({ sender: channels[channel], input: inputFor(channel, decisionStore), consent, policy: deps.policy, zone, now });
+    const suppression = knownSuppressions(store, contact, claim.suppressions);
+    const decide = (channel: Channel) => decideChannel({ sender: channels[channel], input: inputFor(channel), consent, suppression, policy: deps.policy, zone, now });
 
     let channel = request.channel;
     let decision = await decide(channel);
@@ -175,16 +176,15 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
 }
 
 /**
- * The store as the decision reads it: getSuppression of the contact's own email or phone answers
- * from the claim's read (the same query for the same address); anything else goes to the store.
+ * The suppression lookup of the decision: the contact's own email or phone is answered from the
+ * claim's read (the same query for the same address); any other address goes to the store.
  */
-function withKnownSuppressions(store: Store, contact: Contact | null, known: SendClaim['suppressions']): Store {
+function knownSuppressions(store: Store, contact: Contact | null, known: SendClaim['suppressions']): SuppressionLookup {
   const stored: Partial<Record<Channel, string | null>> = { email: contact?.email ?? null, sms: contact?.phone ?? null };
-  const getSuppression: Store['getSuppression'] = async (channel, address) => {
+  return async (channel, address) => {
     const found = channel === 'email' || channel === 'sms' ? known[channel] : undefined;
     return found !== undefined && stored[channel] === suppressionAddress(channel, address) ? found : store.getSuppression(channel, address);
   };
-  return new Proxy(store, { get: (target, name, receiver) => (name === 'getSuppression' ? getSuppression : Reflect.get(target, name, receiver)) });
 }
 
 /** Nothing reached the customer and another attempt may succeed: mark `retrying` and let Temporal back off. */

@@ -3,9 +3,6 @@
 import type { Channel } from '../dsl/schema';
 import type { Queryable } from './db';
 import { toConsentChange, toContact, toPushSubscription, toSuppression, type DbRow } from './rows';
-import { json } from './sql-messages';
-// A cycle (sql-store builds SqlAudience), safe because both sides only call each other's functions later.
-import { emailColumn, phoneColumn } from './sql-store';
 import type { ConsentChange, Contact, PushSubscriptionRecord, Store, Suppression } from './types';
 
 /** An address as the suppression list keys it: emails trimmed and lower-cased, others trimmed. */
@@ -15,50 +12,6 @@ export function suppressionAddress(channel: Channel, address: string): string {
 
 export class SqlAudience {
   constructor(private readonly db: Queryable) {}
-
-  /**
-   * Contacts' traits merged in one statement, with `upsertContact`'s rules per row. Rows go in
-   * customer order so concurrent batches lock shared contacts in the same order (no deadlock).
-   */
-  async upsertContacts(inputs: Parameters<Store['upsertContacts']>[0]): Promise<Map<string, Record<string, unknown>>> {
-    const merged = new Map<string, { customerId: string; traits: Record<string, unknown>; at: string; createdAt: string }>();
-    for (const input of inputs) {
-      const earlier = merged.get(input.customerId);
-      merged.set(
-        input.customerId,
-        earlier
-          ? { ...earlier, traits: { ...earlier.traits, ...input.traits }, at: input.at }
-          : { customerId: input.customerId, traits: input.traits, at: input.at, createdAt: input.createdAt ?? input.at },
-      );
-    }
-    const rows = [...merged.values()].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
-    if (rows.length === 0) return new Map();
-    // A trait present in the merged traits (even null) replaces its column; `excluded` is all
-    // ON CONFLICT can see, so presence is asked of excluded.traits. `before` reads the statement's
-    // snapshot, taken before the upsert: the traits the contacts had.
-    const before = await this.db.query<DbRow>(
-      `with before as (select customer_id, traits from contacts where customer_id = any($1::text[])),
-       upserted as (
-       insert into contacts as c (customer_id, traits, email, phone, created_at, updated_at)
-       select id, tr::jsonb, em, ph, ca, ua
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) as v(id, tr, em, ph, ca, ua)
-       on conflict (customer_id) do update set
-         traits = c.traits || excluded.traits,
-         email = case when excluded.traits ? 'email' then excluded.email else c.email end,
-         phone = case when excluded.traits ? 'phone' then excluded.phone else c.phone end,
-         updated_at = excluded.updated_at)
-       select customer_id, traits from before`,
-      [
-        rows.map((r) => r.customerId),
-        rows.map((r) => json(r.traits)),
-        rows.map((r) => emailColumn(r.traits.email)),
-        rows.map((r) => phoneColumn(r.traits.phone)),
-        rows.map((r) => r.createdAt),
-        rows.map((r) => r.at),
-      ],
-    );
-    return new Map(before.map((row) => [String(row.customer_id), (typeof row.traits === 'string' ? JSON.parse(row.traits) : row.traits) as Record<string, unknown>]));
-  }
 
   async setConsent(change: Parameters<Store['setConsent']>[0]): Promise<ConsentChange> {
     const rows = await this.db.query<DbRow>(

@@ -1,14 +1,17 @@
 // Consent for one send: the customer's channel subscription (marketing only; opt-out model)
 // and the global suppression list (every category), checked address by address.
 import type { Channel } from '../../dsl/schema';
-import type { ConsentChange, MessageCategory, Store, Suppression } from '../../store/types';
+import type { ConsentChange, MessageCategory, Suppression } from '../../store/types';
 
 export type ConsentVerdict =
   | { kind: 'blocked'; reason: 'skipped:unsubscribed' | 'skipped:suppressed'; detail: string }
   | { kind: 'allowed'; addresses: string[]; suppressed: Suppression[] };
 
+/** Looks an address up on the suppression list (store.getSuppression, or an answer read before). */
+export type SuppressionLookup = (channel: Channel, address: string) => Promise<Suppression | null>;
+
 export interface ConsentInput {
-  store: Store;
+  suppression: SuppressionLookup;
   customerId: string;
   channel: Channel;
   category: MessageCategory;
@@ -35,7 +38,7 @@ export async function checkConsent(input: ConsentInput): Promise<ConsentVerdict>
   const suppressed: Suppression[] = [];
   const addresses: string[] = [];
   for (const address of input.addresses) {
-    const found = await input.store.getSuppression(channel, address);
+    const found = await input.suppression(channel, address);
     if (found) suppressed.push(found);
     else addresses.push(address);
   }

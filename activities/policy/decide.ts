@@ -4,7 +4,7 @@ import type { Channel } from '../../dsl/schema';
 import type { ConsentChange } from '../../store/types';
 import type { ChannelInput, ChannelSender } from '../channels/channel';
 import type { SendPolicy } from '../contract';
-import { checkConsent } from './consent';
+import { checkConsent, type SuppressionLookup } from './consent';
 import { frequencyCapDetail } from './frequency-cap';
 import { effectiveQuietHours, quietHoursEnd } from './quiet-hours';
 
@@ -21,6 +21,8 @@ export interface DecideInput {
   sender: ChannelSender;
   input: ChannelInput;
   consent: Partial<Record<Channel, ConsentChange>>;
+  /** The suppression list lookup. @default input.store.getSuppression */
+  suppression?: SuppressionLookup;
   policy: SendPolicy | undefined;
   /** The customer's IANA zone (their `timezone` trait, else the default). */
   zone: string;
@@ -30,7 +32,7 @@ export interface DecideInput {
 const NAMES: Record<Channel, string> = { email: 'email address', sms: 'phone number', push: 'push subscription' };
 const TRAITS: Record<Channel, string> = { email: 'traits.email is empty or missing', sms: 'traits.phone is empty or missing', push: 'no browser subscribed to push' };
 
-export async function decideChannel({ sender, input, consent, policy, zone, now }: DecideInput): Promise<ChannelDecision> {
+export async function decideChannel({ sender, input, consent, suppression, policy, zone, now }: DecideInput): Promise<ChannelDecision> {
   const { request, store } = input;
   const channel = sender.channel;
   if (!sender.configured) return { kind: 'impossible', reason: 'failed:channel_not_configured', detail: sender.notConfiguredDetail };
@@ -41,7 +43,8 @@ export async function decideChannel({ sender, input, consent, policy, zone, now 
   }
 
   const category = request.category ?? 'marketing';
-  const verdict = await checkConsent({ store, customerId: request.customerId, channel, category, consent, addresses });
+  const lookup = suppression ?? ((ch: Channel, address: string) => store.getSuppression(ch, address));
+  const verdict = await checkConsent({ suppression: lookup, customerId: request.customerId, channel, category, consent, addresses });
   if (verdict.kind === 'blocked') return { kind: 'impossible', reason: verdict.reason, detail: verdict.detail };
   const note = verdict.suppressed.length === 0 ? '' : ` Left out suppressed ${verdict.suppressed.map((s) => `${s.address} (${s.reason})`).join(', ')}.`;
   if (category === 'transactional') return { kind: 'go', addresses: verdict.addresses, note };
