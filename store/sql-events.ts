@@ -68,6 +68,6 @@ export class SqlEventLog {
 }
 
 /** Code-unit order, the same on every machine (localeCompare is not). */
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

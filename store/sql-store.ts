@@ -5,7 +5,7 @@ import type { Db } from './db';
 import { toContact, toEntry, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
 import { SqlAudit } from './sql-audit';
-import { SqlEventLog } from './sql-events';
+import { compare, SqlEventLog } from './sql-events';
 import { compactReportRollups, journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
@@ -85,7 +85,7 @@ export class SqlStore implements Store {
           : { customerId: input.customerId, traits: input.traits, at: input.at, createdAt: input.createdAt ?? input.at },
       );
     }
-    const rows = [...merged.values()].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    const rows = [...merged.values()].sort((a, b) => compare(a.customerId, b.customerId));
     if (rows.length === 0) return new Map();
     // A trait present in the merged traits (even null) replaces its column; `excluded` is all
     // ON CONFLICT can see, so presence is asked of excluded.traits. `before` reads the statement's
