@@ -43,7 +43,9 @@ export const EnvSchema = z.object({
   TOUCHPOINT_API_KEYS: optional,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  SMTP_URL: optional,
+  SMTP_URL: optional
+    .refine((v) => v === undefined || /^smtps?:\/\//i.test(v), { error: 'write it as smtp://user:pass@host:587 or smtps://user:pass@host:465' })
+    .meta({ description: 'SMTP server for email, sent over a pool of open connections (?pool=false: one connection per message). Unset: the local catch-all.' }),
   EMAIL_FROM: z.string().default('Touchpoint <hello@touchpoint.localhost>'),
   LOCAL_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   PUBLIC_URL: optional.meta({ description: 'Base URL customers reach the API at (unsubscribe links, webhooks, push scripts). Default http://HOST:PORT.' }),
@@ -84,7 +86,9 @@ export interface Config extends EnvConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    // A URL's user:password never reaches the message (SMTP_URL, DATABASE_URL).
+    const shown = (value: string | undefined) => JSON.stringify(value?.replace(/\/\/[^@/\s]*@/g, '//***@'));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(env[String(i.path[0])])})`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}\nFix these variables and start again.`);
   }
   const c = parsed.data;

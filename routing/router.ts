@@ -157,6 +157,17 @@ class EventRouting {
    */
   private async enter(snapshot: JourneySnapshot, entryKey: string, workflowId: string): Promise<'enter' | 'done' | { reason: string }> {
     const { journey } = snapshot;
+    const entry = {
+      journeyId: journey.id,
+      customerId: this.customerId,
+      entryKey,
+      workflowId,
+      triggerMessageId: this.event.id,
+      enteredAt: this.event.timestamp,
+      journeyVersion: snapshot.version,
+    };
+    // The common case, a customer's first entry, in one statement: no policy refuses it.
+    if (await this.store.recordFirstEntry(entry)) return 'enter';
     const last = await this.store.lastEntry(journey.id, this.customerId, entryKey);
     if (last && last.triggerMessageId === this.event.id) {
       const current = await this.runs.describe(workflowId);
@@ -167,15 +178,7 @@ class EventRouting {
     }
     const decision = decideEntry(journey, last, this.event);
     if (!decision.enter) return { reason: decision.reason };
-    await this.store.recordEntry({
-      journeyId: journey.id,
-      customerId: this.customerId,
-      entryKey,
-      workflowId,
-      triggerMessageId: this.event.id,
-      enteredAt: this.event.timestamp,
-      journeyVersion: snapshot.version,
-    });
+    await this.store.recordEntry(entry);
     return 'enter';
   }
 

@@ -2,7 +2,6 @@
 // TEMPORAL_ADDRESS), worker, email channel and HTTP API in one process; clean stop on signals.
 import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
-import nodemailer from 'nodemailer';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '../config/env';
 import { loadJourneys } from '../dsl/load';
@@ -19,6 +18,7 @@ import { connectTemporal } from './temporal-connection';
 import { startLocalSmtp, type LocalSmtp } from './local-smtp';
 import { resolveApiKeys } from './api-keys';
 import { registerDevMailRoutes } from './dev-mail-routes';
+import { createSmtpTransport } from './smtp-transport';
 import { createSmsDeps } from './twilio';
 import { resolveVapid } from './vapid';
 import { createDecisionDeps } from '../consent/decision-deps';
@@ -104,7 +104,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       stops.push(() => smtp.stop());
       smtpUrl = localSmtp.url;
     }
-    const transport = nodemailer.createTransport(smtpUrl);
+    const transport = createSmtpTransport(smtpUrl);
     stops.push(async () => transport.close());
 
     const { policy, links, secretFile } = await createDecisionDeps(config);

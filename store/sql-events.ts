@@ -1,19 +1,32 @@
 // The event log: events deduplicated by messageId, logged one at a time or a whole batch in
-// one statement, and marked routed once the router has answered.
+// one statement, and marked routed once the router has answered. Concurrent callers (one event
+// per API request) share statements by group commit.
 import type { Db } from './db';
+import { groupCommit } from './group-commit';
 import { toEvent, type DbRow } from './rows';
 import { json } from './sql-messages';
 import type { LoggedEvent, LoggedEventInput } from './types';
 
 export class SqlEventLog {
-  constructor(private readonly db: Db) {}
-
   /**
    * Log `inputs` in one insert (plus one select when some were logged before). Answers in input
    * order exactly as one `recordEvent` per input in turn would: the first occurrence of a new
-   * messageId is `inserted`, every other occurrence gets the row already logged.
+   * messageId is `inserted`, every other occurrence gets the row already logged. Calls made while
+   * another is being written are written together next, callers in arrival order.
    */
-  async record(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>> {
+  readonly record: (inputs: LoggedEventInput[]) => Promise<Array<{ inserted: boolean; event: LoggedEvent }>>;
+  /** Store what the router did for each event, in one statement (shared with concurrent callers). */
+  readonly markRouted: (routed: Array<{ messageId: string; routing: unknown }>) => Promise<unknown>;
+
+  constructor(private readonly db: Db) {
+    this.record = groupCommit((inputs) => this.insert(inputs));
+    this.markRouted = groupCommit(async (routed) => {
+      await this.update(routed);
+      return routed;
+    });
+  }
+
+  private async insert(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>> {
     const first = new Map<string, LoggedEventInput>();
     for (const input of inputs) if (!first.has(input.messageId)) first.set(input.messageId, input);
     // In messageId order, so two batches sharing messageIds wait on each other in the same order (no deadlock).
@@ -54,8 +67,7 @@ export class SqlEventLog {
     });
   }
 
-  /** Store what the router did for each event, in one statement. */
-  async markRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void> {
+  private async update(routed: Array<{ messageId: string; routing: unknown }>): Promise<void> {
     if (routed.length === 0) return;
     const rows = [...routed].sort((a, b) => compare(a.messageId, b.messageId));
     await this.db.query(

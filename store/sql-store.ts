@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { toContact, toEntry, toTemplateVersion, type DbRow } from './rows';
 import { SqlAudience } from './sql-audience';
 import { SqlAudit } from './sql-audit';
+import { groupCommit } from './group-commit';
 import { compare, SqlEventLog } from './sql-events';
 import { compactReportRollups, journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
@@ -123,8 +124,8 @@ export class SqlStore implements Store {
   // The event log lives in sql-events.ts; one event is a batch of one.
   async recordEvent(input: LoggedEventInput) { return (await this.events.record([input]))[0]!; }
   recordEvents(inputs: LoggedEventInput[]) { return this.events.record(inputs); }
-  markEventRouted(messageId: string, routing: unknown) { return this.events.markRouted([{ messageId, routing }]); }
-  markEventsRouted(routed: Parameters<Store['markEventsRouted']>[0]) { return this.events.markRouted(routed); }
+  async markEventRouted(messageId: string, routing: unknown) { await this.events.markRouted([{ messageId, routing }]); }
+  async markEventsRouted(routed: Parameters<Store['markEventsRouted']>[0]) { await this.events.markRouted(routed); }
 
   async lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null> {
     const rows = await this.db.query<DbRow>(
@@ -134,6 +135,42 @@ export class SqlStore implements Store {
     );
     return rows[0] ? toEntry(rows[0]) : null;
   }
+
+  async recordFirstEntry(entry: JourneyEntry): Promise<boolean> {
+    return (await this.firstEntries([entry]))[0]!;
+  }
+
+  /**
+   * First entries of concurrent routings in one statement (group commit), answering as one call
+   * per entry in turn would: of several entries for one journey, customer and key, only the first
+   * can be a first entry. The not-exists reads the index lastEntry reads (journey_entries_last_idx).
+   */
+  private readonly firstEntries = groupCommit(async (entries: JourneyEntry[]): Promise<boolean[]> => {
+    const slot = (e: JourneyEntry) => JSON.stringify([e.journeyId, e.customerId, e.entryKey]);
+    const firsts = new Map<string, JourneyEntry>();
+    for (const entry of entries) if (!firsts.has(slot(entry))) firsts.set(slot(entry), entry);
+    // In key order, so two processes' statements wait on each other in one order (no deadlock).
+    const rows = [...firsts.values()].sort((a, b) => compare(slot(a), slot(b)));
+    const inserted = await this.db.query<DbRow>(
+      `insert into journey_entries (journey_id, customer_id, entry_key, workflow_id, trigger_message_id, entered_at, journey_version)
+       select j, c, k, w, t, ts, v
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) as n(j, c, k, w, t, ts, v)
+       where not exists (select 1 from journey_entries e where e.journey_id = n.j and e.customer_id = n.c and e.entry_key = n.k)
+       on conflict (journey_id, customer_id, entry_key, trigger_message_id) do nothing
+       returning journey_id, customer_id, entry_key`,
+      [
+        rows.map((e) => e.journeyId),
+        rows.map((e) => e.customerId),
+        rows.map((e) => e.entryKey),
+        rows.map((e) => e.workflowId),
+        rows.map((e) => e.triggerMessageId),
+        rows.map((e) => e.enteredAt),
+        rows.map((e) => e.journeyVersion ?? null),
+      ],
+    );
+    const entered = new Set(inserted.map((row) => JSON.stringify([String(row.journey_id), String(row.customer_id), String(row.entry_key)])));
+    return entries.map((entry) => firsts.get(slot(entry)) === entry && entered.has(slot(entry)));
+  });
 
   async recordEntry(entry: JourneyEntry): Promise<void> {
     await this.db.query(

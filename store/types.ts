@@ -201,13 +201,19 @@ export interface Store {
    */
   recordEvents(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>>;
   markEventRouted(messageId: string, routing: unknown): Promise<void>;
-  /** `markEventRouted` for many events in one statement. */
+  /** `markEventRouted` for many events in one statement (concurrent calls share statements). */
   markEventsRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void>;
 
   /** Most recent entry of this customer into this journey (for this entry key), if any. */
   lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null>;
   /** Record an entry; idempotent for the same (journey, customer, key, trigger message). */
   recordEntry(entry: JourneyEntry): Promise<void>;
+  /**
+   * Record the entry only when the customer has none yet for this journey and entry key, in one
+   * statement: true when it was recorded. Every re-entry policy lets a first entry in, so the
+   * router needs lastEntry and recordEntry only when this answers false.
+   */
+  recordFirstEntry(entry: JourneyEntry): Promise<boolean>;
 
   /**
    * Claim a send before calling the provider. Returns the existing row when the key was

@@ -39,7 +39,14 @@ export interface RateLimiter {
 
 const systemClock: RateLimitClock = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  async sleep(ms) {
+    // setTimeout counts from the event loop's cached time, which lags the real clock by whatever
+    // the current turn has spent: it can fire that much early. Sleep again until the slot is here.
+    const until = performance.now() + ms;
+    for (let left = ms; left > 0; left = until - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+    }
+  },
 };
 
 /** A token bucket of `burst` tokens refilled at `ratePerSecond`; throws on a rate or burst that is not positive. */

@@ -1,6 +1,6 @@
 // Activities of the bare-Temporal baselines: nothing, or one email through nodemailer to the
-// given SMTP server (the same kind of transport the engine builds: createTransport(SMTP_URL)).
-import nodemailer from 'nodemailer';
+// given SMTP server (the same kind of transport the engine builds: createSmtpTransport(SMTP_URL), pooled).
+import { createSmtpTransport } from '../../runtime/smtp-transport';
 
 export interface BareEmail {
   to: string;
@@ -17,7 +17,7 @@ export interface BareActivities {
 
 /** `smtpUrl` unset: sendEmail fails, for baselines that only need noop. */
 export function createBareActivities(smtpUrl?: string, from = 'Bench <bench@touchpoint.localhost>'): BareActivities & { close(): void } {
-  const transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+  const transport = smtpUrl ? createSmtpTransport(smtpUrl) : null;
   return {
     async noop() {},
     async sendEmail(email) {

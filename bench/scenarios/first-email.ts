@@ -88,7 +88,7 @@ export const scenario: Scenario = {
         metrics,
         notes: [
           `${samples} pairs after ${WARM_UP} warm-up pairs, one request at a time, engine and bare alternating; the clock stops when the SMTP server has the whole message (before it answers 250).`,
-          'Engine: HTTP + event log + routing + signalWithStart, then the send activity (consent, caps, quiet hours, render of templates/welcome.hbs, message log). Bare: signalWithStart + one activity sending a short text email; both through nodemailer.createTransport(SMTP_URL).',
+          'Engine: HTTP + event log + routing + signalWithStart, then the send activity (consent, caps, quiet hours, render of templates/welcome.hbs, message log). Bare: signalWithStart + one activity sending a short text email; both through createSmtpTransport(SMTP_URL), pooled as npm start builds it (a new connection per email would add the SMTP greeting delay, 100 ms in smtp-server).',
         ],
         database: stack.database,
         details: { engine: e, baseline: b, engineAnswered: summarize(engineAnswered), baselineAnswered: summarize(baselineAnswered), engineSamples: engine, baselineSamples: baseline },

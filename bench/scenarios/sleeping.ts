@@ -63,17 +63,17 @@ type ToWorker = { type: 'memory' } | { type: 'contact'; customerId: string; emai
 
 async function workerMain(config: WorkerConfig): Promise<void> {
   const send = (message: FromWorker) => process.send?.(message);
-  const [{ NativeConnection, Worker, Runtime, DefaultLogger }, { createActivities }, { openStore }, nodemailer] = await Promise.all([
+  const [{ NativeConnection, Worker, Runtime, DefaultLogger }, { createActivities }, { openStore }, { createSmtpTransport }] = await Promise.all([
     import('@temporalio/worker'),
     import('../../activities'),
     import('../../store'),
-    import('nodemailer'),
+    import('../../runtime/smtp-transport'),
   ]);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const loaded = await loadJourneys({ paths: [config.journeysDir], templatesDir: join(REPO_ROOT, 'templates') });
   for (const template of loaded.templates) await store.saveTemplateVersion(template);
-  const transport = nodemailer.createTransport(`${config.smtpUrl}?pool=true`);
+  const transport = createSmtpTransport(config.smtpUrl);
   const activities = createActivities({ store, email: { transport, from: 'Ferncroft <hello@ferncroft.example>' }, defaultTimezone: 'UTC' });
   const connection = await NativeConnection.connect({ address: config.address });
   const worker = await Worker.create({

@@ -1,6 +1,7 @@
 // Journey starts per second through POST /v1/track and /v1/batch, sustained, against a bare
 // client starting no-op workflows on the same Temporal server for as long.
 import { randomBytes } from 'node:crypto';
+import { CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from '../../workflows/search-attributes';
 import { benchJourney, startBareTemporal, startBenchStack, sustain, until, type BenchStack, type Metric, type Scenario, type ScenarioContext, type SustainResult } from '../lib';
 
 const JOURNEY = 'bench-start';
@@ -27,6 +28,7 @@ export const scenario: Scenario = {
     try {
       const bare = await startBareTemporal({ address: stack.temporalAddress });
       let baseline: SustainResult;
+      let labelled: SustainResult;
       try {
         baseline = await sustain({
           label: 'bare client.workflow.start',
@@ -36,6 +38,28 @@ export const scenario: Scenario = {
           unit: 'starts',
           call: async (i) => {
             await bare.client.workflow.start('bareNoop', { taskQueue: bare.taskQueue, workflowId: `bare-noop-${i}`, args: [] });
+          },
+        });
+        // The same no-op start carrying what the engine's starts carry for support's run lists
+        // (routing/runs.ts): three keyword search attributes and a memo, which the server indexes.
+        labelled = await sustain({
+          label: 'bare start + the engine\'s run labels',
+          seconds,
+          concurrency: CONCURRENCY,
+          progress: ctx.progress,
+          unit: 'starts',
+          call: async (i) => {
+            await bare.client.workflow.start('bareNoop', {
+              taskQueue: bare.taskQueue,
+              workflowId: `bare-labelled-${i}`,
+              args: [],
+              typedSearchAttributes: [
+                { key: CUSTOMER_ID, value: `bare-${i}` },
+                { key: JOURNEY_ID, value: 'bench-bare-labelled' },
+                { key: JOURNEY_VERSION, value: 'v1' },
+              ],
+              memo: { triggerMessageId: `bare-labelled-${i}` },
+            });
           },
         });
       } finally {
@@ -73,18 +97,21 @@ export const scenario: Scenario = {
       const metrics: Metric[] = [
         { name: 'starts/s via /v1/track', unit: '/s', engine: track.rate, baseline: baseline.rate, targets: [{ on: 'ratio', op: '>=', value: 0.8 }] },
         { name: `starts/s via /v1/batch (${BATCH_SIZE}/call)`, unit: '/s', engine: batch.rate, baseline: baseline.rate, targets: [{ on: 'ratio', op: '>=', value: 0.8 }] },
+        { name: 'starts/s via /v1/track vs bare starts with the same run labels', unit: '/s', engine: track.rate, baseline: labelled.rate },
+        { name: 'bare starts/s with the engine\'s run labels vs without', unit: '/s', engine: labelled.rate, baseline: baseline.rate },
         { name: 'runs the server holds / starts answered', unit: '', engine: runs, baseline: track.units + batch.units },
       ];
-      const errors = [baseline, track, batch].flatMap((r) => r.firstErrors);
+      const errors = [baseline, labelled, track, batch].flatMap((r) => r.firstErrors);
       const notes = [
-        `${seconds} s per phase, ${CONCURRENCY} callers each (batch: ${BATCH_SIZE} events per call); baseline first, then track, then batch, on one dev server (SQLite file in the data dir). Rates count calls answered after the deadline too, over the longer time.`,
-        ...(errors.length ? [`errors: ${[baseline, track, batch].map((r) => r.errors).join('/')} (bare/track/batch), first: ${errors[0]}`] : []),
+        `${seconds} s per phase, ${CONCURRENCY} callers each (batch: ${BATCH_SIZE} events per call); baseline first, then the labelled baseline, then track, then batch, on one dev server (SQLite file in the data dir). Rates count calls answered after the deadline too, over the longer time.`,
+        'Run labels: every journey start carries the TouchpointCustomer, TouchpointJourney and TouchpointJourneyVersion search attributes and a memo (routing/runs.ts), which support and routing query; the labelled baseline starts the same no-op workflow with them.',
+        ...(errors.length ? [`errors: ${[baseline, labelled, track, batch].map((r) => r.errors).join('/')} (bare/labelled/track/batch), first: ${errors[0]}`] : []),
       ];
       return {
         metrics,
         notes,
         database: stack.database,
-        details: { seconds, concurrency: CONCURRENCY, batchSize: BATCH_SIZE, baseline, track, batch, runsOnServer: runs },
+        details: { seconds, concurrency: CONCURRENCY, batchSize: BATCH_SIZE, baseline, labelled, track, batch, runsOnServer: runs },
       };
     } finally {
       await stack.dispose();

@@ -1,7 +1,12 @@
 // recordEvents / markEventsRouted on both engines: a batch logged in one statement answers and
 // stores exactly what one recordEvent per item would; upsertContacts leaves what one upsertContact
-// per input would; merged contact traits keep created_at.
+// per input would; merged contact traits keep created_at. Concurrent single-event callers share
+// statements (group commit) and get the answers one at a time would give.
 import { randomUUID } from 'node:crypto';
+import type { Db } from '../../store/db';
+import { migrate } from '../../store/migrations';
+import { openPgliteDb } from '../../store/pglite-db';
+import { SqlStore } from '../../store/sql-store';
 import type { LoggedEventInput, Store } from '../../store/types';
 import { createTestStore, STORE_KINDS, type TestStore } from '../support/db';
 
@@ -93,5 +98,33 @@ describe.each(STORE_KINDS)('the event log batch on %s', (kind) => {
     const id = `c${randomUUID().slice(0, 6)}`;
     const contact = await store.upsertContact({ customerId: id, traits: { plan: 'pro' }, at: '2025-01-02T00:00:00.000Z', createdAt: '2025-01-01T00:00:00.000Z' });
     expect(contact).toMatchObject({ createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-02T00:00:00.000Z' });
+  });
+});
+
+describe('the event log under concurrent single-event callers (group commit), PGlite', () => {
+  test('concurrent recordEvent calls share statements and answer as one at a time in arrival order would', async () => {
+    const db = await openPgliteDb(undefined);
+    await migrate(db);
+    let inserts = 0;
+    const counting: Db = { ...db, query: (sql, params) => ((inserts += /^\s*insert into events/.test(sql) ? 1 : 0), db.query(sql, params)) };
+    const store = new SqlStore(counting);
+    try {
+      const at = '2025-05-01T00:00:00.000Z';
+      const input = (n: number, event: string): LoggedEventInput => ({ messageId: `g-${n}`, type: 'track', customerId: `c${n % 3}`, event, properties: { n }, traits: {}, timestamp: at });
+      // 30 callers at once, every third a repeat of an earlier messageId with other content.
+      const inputs = Array.from({ length: 30 }, (_, i) => (i % 3 === 2 ? input(i - 2, 'repeat') : input(i, 'first')));
+      const answers = await Promise.all(inputs.map((i) => store.recordEvent(i)));
+      expect(inserts).toBeLessThan(inputs.length / 2);
+      answers.forEach((answer, i) => {
+        expect(answer.inserted).toBe(i % 3 !== 2);
+        // The row logged first is what every caller gets, the repeat's content is not stored.
+        expect(answer.event).toMatchObject({ messageId: inputs[i]!.messageId, event: 'first', routedAt: null });
+      });
+      await Promise.all(answers.filter((a) => a.inserted).map((a) => store.markEventRouted(a.event.messageId, { runs: [{ n: a.event.properties.n }] })));
+      const again = await store.recordEvents(inputs.slice(0, 3));
+      expect(again.map((a) => [a.inserted, a.event.routing])).toEqual([[false, { runs: [{ n: 0 }] }], [false, { runs: [{ n: 1 }] }], [false, { runs: [{ n: 0 }] }]]);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -112,6 +112,33 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(await store.lastEntry('other', customerId, '')).toBeNull();
   });
 
+  test('recordFirstEntry records only a first entry per journey and entry key, and is idempotent for the same trigger', async () => {
+    const customerId = unique('c');
+    const entry = { journeyId: 'welcome', customerId, entryKey: '', workflowId: `journey/welcome/${customerId}`, triggerMessageId: 'm1', enteredAt: '2024-05-01T10:00:00.000Z', journeyVersion: 'v1' };
+    expect(await store.recordFirstEntry(entry)).toBe(true);
+    expect(await store.lastEntry('welcome', customerId, '')).toEqual(entry);
+    // A retry of the same event, and a later event: both find an entry and record nothing.
+    expect(await store.recordFirstEntry(entry)).toBe(false);
+    expect(await store.recordFirstEntry({ ...entry, triggerMessageId: 'm2', enteredAt: '2024-06-01T10:00:00.000Z' })).toBe(false);
+    expect(await store.lastEntry('welcome', customerId, '')).toEqual(entry);
+    // Another entry key or journey is a first entry of its own.
+    expect(await store.recordFirstEntry({ ...entry, entryKey: 'order-1', triggerMessageId: 'm3' })).toBe(true);
+    expect(await store.recordFirstEntry({ ...entry, journeyId: 'other', triggerMessageId: 'm4' })).toBe(true);
+    expect(await store.lastEntry('welcome', customerId, 'order-1')).toMatchObject({ triggerMessageId: 'm3' });
+  });
+
+  test('concurrent recordFirstEntry calls answer as one at a time would: one first entry per journey, customer and key', async () => {
+    const a = unique('c');
+    const b = unique('c');
+    const entry = (customerId: string, triggerMessageId: string, entryKey = '') =>
+      ({ journeyId: 'welcome', customerId, entryKey, workflowId: `journey/welcome/${customerId}`, triggerMessageId, enteredAt: '2024-05-01T10:00:00.000Z', journeyVersion: 'v1' });
+    const calls = [entry(a, 'a1'), entry(b, 'b1'), entry(a, 'a2'), entry(a, 'a1'), entry(a, 'a3', 'k'), entry(b, 'b2')];
+    expect(await Promise.all(calls.map((e) => store.recordFirstEntry(e)))).toEqual([true, true, false, false, true, false]);
+    expect(await store.lastEntry('welcome', a, '')).toMatchObject({ triggerMessageId: 'a1' });
+    expect(await store.lastEntry('welcome', b, '')).toMatchObject({ triggerMessageId: 'b1' });
+    expect(await store.lastEntry('welcome', a, 'k')).toMatchObject({ triggerMessageId: 'a3' });
+  });
+
   test('a message goes deciding → dispatching → retrying → re-taken → done, and a second claim returns the existing row', async () => {
     const key = unique('k');
     const claim = await store.claimMessage(messageClaim(key, { triggerId: 'm-1' }));

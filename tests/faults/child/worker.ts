@@ -4,10 +4,10 @@
 // workflow too; without it only the activities. Prints "worker ready" once it polls.
 // Run with `node -r ./tests/faults/child/register-ts.js tests/faults/child/worker.ts`.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { createActivities } from '../../../activities';
 import { loadConfig } from '../../../config/env';
 import { createDecisionDeps } from '../../../consent/decision-deps';
+import { createSmtpTransport } from '../../../runtime/smtp-transport';
 import { createSmsDeps } from '../../../runtime/twilio';
 import { resolveVapid } from '../../../runtime/vapid';
 import { openStore } from '../../../store';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // WARN: a failing workflow task or activity shows in the output a failed test prints.
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' } } } });
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
-  const transport = nodemailer.createTransport(config.SMTP_URL);
+  const transport = createSmtpTransport(config.SMTP_URL);
   const { policy, links } = await createDecisionDeps(config);
   const vapid = await resolveVapid(config, config.dataDir);
   const activities = createActivities({
