@@ -32,6 +32,11 @@ export interface DevServer {
   /** `http://127.0.0.1:<uiPort>`, or null when headless. */
   uiUrl: string | null;
   pid: number;
+  /**
+   * Resolves when the server process ends for a reason other than stop(): how it ended and the
+   * last lines it printed, e.g. "exited with code 2; last output: …". Never resolves after stop().
+   */
+  unexpectedExit: Promise<string>;
   /** SIGTERM, wait for exit (SIGKILL after 10 s); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -112,7 +117,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const output = tail.length ? `\nLast output of the server:\n  ${tail.join('\n  ')}` : ' (it printed nothing)';
     throw new Error(`The Temporal dev server at ${address} ${notReady}.${output}`);
   }
-  return { address, uiUrl: uiPort === null ? null : `http://${HOST}:${uiPort}`, pid, stop };
+  const unexpectedExit = new Promise<string>((resolve) => {
+    void exited.then((why) => {
+      if (stopping) return;
+      const output = tail.length ? `; last output:\n  ${tail.join('\n  ')}` : '; it printed nothing';
+      resolve(`The Temporal dev server at ${address} (pid ${pid}) ended by itself (${why})${output}`);
+    });
+  });
+  return { address, uiUrl: uiPort === null ? null : `http://${HOST}:${uiPort}`, pid, unexpectedExit, stop };
 }
 
 async function choosePort(requested: number | undefined, variable: string): Promise<number> {

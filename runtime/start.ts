@@ -86,6 +86,8 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       });
       const server = devServer;
       stops.push(() => server.stop());
+      // Runs wait (and the API answers 503) until a Temporal server is back: say why, once.
+      void server.unexpectedExit.then((why) => say(`touchpoint: ${why}\nRuns are paused and the API answers events with 503 until Touchpoint is restarted (npm start).`));
     }
     const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
     const temporal = await connectTemporal(config, temporalAddress);

@@ -470,6 +470,7 @@ export const scenario: Scenario = {
       // since the fsync per commit went, starts about as fast on this machine).
       const devServer = await startDevServer({ cliPath: benchTemporalCli(), uiPort: false });
       cleanups.push(() => devServer.stop());
+      void devServer.unexpectedExit.then((why) => ctx.log(why));
       const mail = new Map<string, number>();
       const smtp = await startSmtpSink({
         beforeReply: async (message) => {

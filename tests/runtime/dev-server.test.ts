@@ -58,6 +58,21 @@ describe('the Temporal dev server launcher', () => {
     expect(existsSync(join(dataDir, 'temporal.pid'))).toBe(false);
   });
 
+  it('reports a server that ends by itself, with how it ended, and says nothing after stop()', async () => {
+    const killed = await startDevServer({ cliPath, uiPort: false });
+    servers.push(killed);
+    process.kill(killed.pid, 'SIGKILL');
+    expect(await killed.unexpectedExit).toContain(`The Temporal dev server at ${killed.address} (pid ${killed.pid}) ended by itself (signal SIGKILL)`);
+
+    const stopped = await startDevServer({ cliPath, uiPort: false });
+    let reported = false;
+    void stopped.unexpectedExit.then(() => (reported = true));
+    await stopped.stop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alive(stopped.pid)).toBe(false);
+    expect(reported).toBe(false);
+  });
+
   it('serves the Web UI when given a UI port', async () => {
     const server = await startDevServer({ cliPath });
     servers.push(server);
