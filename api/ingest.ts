@@ -4,6 +4,7 @@
 import type { RouteContext, Router } from '../routing/router';
 import { RoutingResultSchema, type RoutingResult } from '../routing/result';
 import type { LoggedEvent, LoggedEventInput, Store } from '../store/types';
+import { mapBounded } from '../core/bounded';
 import { HttpError } from './http-error';
 import type { BatchItem, EventResult } from './schemas';
 
@@ -65,7 +66,7 @@ export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]):
   );
   const writers = new Set(withTraits.map((event) => event.customerId));
   const routed: Array<{ messageId: string; routing: RoutingResult }> = [];
-  const failure = await eachLimited([...customers.values()], CUSTOMERS_AT_ONCE, async (queue) => {
+  const failure = await mapBounded([...customers.values()], CUSTOMERS_AT_ONCE, async (queue) => {
     // trigger.where sees the contact as one-by-one ingestion would have left it when this event
     // came: the traits stored before the batch and those of this customer's events up to this one.
     // A customer whose events carry no traits is read from the store, as written.
@@ -84,7 +85,10 @@ export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]):
       // finished, so this is the first answer the sender gets (routing is idempotent).
       results[index] = { messageId: event.messageId, duplicate: false, runs: routing.runs };
     }
-  });
+  }).then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
   // What was routed is marked even when another customer failed: its retry is then a duplicate.
   await storeCall(label, () => deps.store.markEventsRouted(routed));
   if (failure) throw failure.error;
@@ -108,22 +112,6 @@ async function route(router: Router, event: LoggedEvent, context: RouteContext):
         'Retry with the same messageId: it is safe and will not start or send anything twice.',
     );
   }
-}
-
-/** Run `work` over `items`, at most `limit` at a time; after the first failure no new item starts. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<{ error: unknown } | null> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (failure === null && next < items.length) {
-      const item = items[next++]!;
-      await work(item).catch((error: unknown) => {
-        failure ??= { error };
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return failure;
 }
 
 const ENGAGEMENT = new Map<string, 'opened' | 'clicked'>([['email.opened', 'opened'], ['email.clicked', 'clicked'], ['push.clicked', 'clicked']]);

@@ -7,6 +7,7 @@ import { SupportError } from './errors';
 import { readRunState } from './run-state-reader';
 import { toRunSummary, type UiLink } from './run-summary';
 import type { RunListStatus, RunPage, SupportService } from './types';
+import { mapBounded } from '../core/bounded';
 
 export type ListRunsFilter = Parameters<SupportService['listRuns']>[0];
 
@@ -45,17 +46,6 @@ export function runsQuery(filter: ListRunsFilter, taskQueue?: string): string {
 const STATE_READS_AT_ONCE = 8;
 /** How long the list waits for a running run's `state` query before showing it without one. */
 const LIST_QUERY_MS = 1_500;
-
-/** `f` over `items`, at most `limit` calls at a time, results in order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await f(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /** `read`, or null when it has not answered within `ms` (it may still finish; its answer is dropped). */
 async function within<T>(ms: number, read: Promise<T | null>): Promise<T | null> {

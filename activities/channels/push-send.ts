@@ -1,7 +1,9 @@
 // One push message to one browser subscription: the web-push library encrypts it (aes128gcm)
-// and builds the RFC 8030 request; we POST it and turn the push service's answer into a result.
+// and builds the RFC 8030 request; we POST it (push-http.ts) and turn the push service's answer
+// into a result.
 import webpush from 'web-push';
 import type { PushSubscriptionRecord } from '../../store/types';
+import { postPush, PushTimeoutError, type PushHttpResponse } from './push-http';
 import type { VapidCache } from './vapid-cache';
 
 export type EndpointResult =
@@ -50,25 +52,24 @@ async function attempt(subscription: PushSubscriptionRecord, payload: string, op
     return { kind: 'rejected', endpoint, status: null, detail: `web-push could not prepare the message for this subscription: ${messageOf(error)}` };
   }
 
-  // The library's own sender speaks HTTPS only; fetch sends the same request over either
-  // scheme, so local push services (tests, dev) exercise exactly the production path.
+  // Content-Length is set from the body by postPush.
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(details.headers)) {
     if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
   }
-  let response: Response;
+  let response: PushHttpResponse;
   try {
-    response = await fetch(details.endpoint, { method: 'POST', headers, body: details.body, signal: AbortSignal.timeout(options.timeoutMs) });
+    response = await postPush(details.endpoint, headers, details.body, options.timeoutMs);
   } catch (error) {
     return { kind: 'transient', endpoint, status: null, detail: `${new URL(endpoint).origin} unreachable: ${networkReason(error)}` };
   }
-  const text = (await response.text().catch(() => '')).trim().slice(0, 200);
+  const text = response.text.trim().slice(0, 200);
   const status = response.status;
   const said = `${new URL(endpoint).origin} answered ${status}${text ? ` (${text})` : ''}`;
-  if (status >= 200 && status < 300) return { kind: 'sent', endpoint, status, location: response.headers.get('location') };
+  if (status >= 200 && status < 300) return { kind: 'sent', endpoint, status, location: response.header('location') };
   if (status === 404 || status === 410) return { kind: 'gone', endpoint, status, detail: said };
   if (status === 429 || status >= 500) {
-    const after = response.headers.get('retry-after');
+    const after = response.header('retry-after');
     return { kind: 'transient', endpoint, status, detail: `${said}${after ? `, Retry-After ${after}` : ''}` };
   }
   if (status === 401 || status === 403) {
@@ -84,11 +85,9 @@ async function attempt(subscription: PushSubscriptionRecord, payload: string, op
 }
 
 function networkReason(error: unknown): string {
-  // Duck-typed: fetch's errors come from Node's own realm, where `instanceof Error` may not hold.
-  if (field(error, 'name') === 'TimeoutError') return 'no answer in time';
-  const cause = field(error, 'cause');
-  const code = field(cause, 'code') ?? field(error, 'code');
-  return typeof code === 'string' ? code : String(field(cause, 'message') ?? field(error, 'message') ?? error);
+  if (error instanceof PushTimeoutError) return 'no answer in time';
+  const code = field(error, 'code');
+  return typeof code === 'string' ? code : messageOf(error);
 }
 
 function field(value: unknown, name: string): unknown {

@@ -5,7 +5,7 @@
 // receiving side costs little of the two shared cores.
 import { createECDH, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -226,8 +226,13 @@ export const scenario: Scenario = {
       const smtpReceived = smtp.received() - smtpBefore;
       const emailSent = emailBare.sends + emailPooled.sends + emailPlain.sends;
 
-      // Web push: the same HTTP request (fetch), encryption by web-push in both; the baseline signs
-      // a fresh VAPID JWT for every message, the engine reuses one per push-service origin.
+      // Web push: encryption by web-push in both. The baseline is web-push's own send: the request
+      // details it builds, signing a fresh VAPID JWT for every message, sent the way its
+      // sendNotification sends them (Node's https.request; http here, the local service being
+      // plain HTTP) with a keep-alive agent, as its `agent` option allows. The engine reuses one
+      // VAPID header per push-service origin (push-send.ts, push-http.ts).
+      const bareAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+      cleanups.push(async () => bareAgent.destroy());
       const pushBare = await load(ctx, 'push: web-push alone (VAPID per message)', seconds, async (i) => {
         const subscription = subscriptions[i % CUSTOMERS]!;
         const details = webpush.generateRequestDetails(subscription, PUSH_PAYLOAD, {
@@ -235,11 +240,19 @@ export const scenario: Scenario = {
           contentEncoding: 'aes128gcm',
           TTL: 86_400,
         });
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(details.headers)) if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
-        const response = await fetch(details.endpoint, { method: 'POST', headers, body: details.body });
-        await response.text();
-        if (response.status !== 201) throw new Error(`push service answered ${response.status}`);
+        const status = await new Promise<number>((resolve, reject) => {
+          const url = new URL(details.endpoint);
+          const request = httpRequest(
+            { hostname: url.hostname, port: url.port, path: url.pathname, method: details.method, headers: details.headers, agent: bareAgent },
+            (response) => {
+              response.resume();
+              response.on('end', () => resolve(response.statusCode ?? 0));
+            },
+          );
+          request.on('error', reject);
+          request.end(details.body);
+        });
+        if (status !== 201) throw new Error(`push service answered ${status}`);
       });
       // The engine's delivery code alone (encryption, reused VAPID header, the same fetch): what the header cache buys.
       const vapidCache = createVapidCache(vapid);
@@ -263,7 +276,7 @@ export const scenario: Scenario = {
       ];
       const notes = [
         `sendMessage = the send activity called directly (claim, twin check, contact, consent, render with layout + inlined CSS + tracked links, provider call, message log) on ${database.kind}; no Temporal in the loop. ${CONCURRENCY} sends in flight, ${seconds} s each.`,
-        'Push delivery = activities/channels/push-send.ts pushToSubscription with the VAPID header cache (encrypt, sign once per push-service origin, fetch): the part of a push send that the per-message VAPID baseline also does.',
+        'Push delivery = activities/channels/push-send.ts pushToSubscription with the VAPID header cache (encrypt, sign once per push-service origin, POST over a keep-alive node:http agent): the part of a push send that the per-message VAPID baseline also does. Baseline: webpush.generateRequestDetails (VAPID JWT signed per message) sent as its sendNotification sends it (node https.request; http here) with a keep-alive agent.',
         `SMTP: ${smtpReceived} messages counted by the server for ${emailSent} sends accepted${smtpReceived === emailSent ? '' : ' (MISMATCH)'}. Push: ${push.accepted()} accepted; ${push.verified()} sampled messages verified (VAPID JWT + aes128gcm decrypted to JSON)${push.problems.length ? `; problems: ${push.problems.join(' | ')}` : ''}.`,
         'Per CPU-second = sends / CPU time of this process (load generator, engine, store when PGlite, and both servers share it).',
         ...(errors.length ? [`Errors: ${errors.join(' | ')}`] : []),

@@ -1,6 +1,8 @@
 // The web-push library against a push service written from the RFCs: VAPID JWTs (RFC 8292),
 // aes128gcm payloads (RFC 8291), and what each push service answer means for a send.
 import { createECDH } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import webpush from 'web-push';
 import { pushToSubscription, type PushRequestOptions } from '../../activities/channels/push-send';
 import { createVapidCache, type VapidCache } from '../../activities/channels/vapid-cache';
@@ -91,6 +93,35 @@ describe('web push over the wire', () => {
     const subscription = closed.subscribe();
     await closed.close();
     expect(await pushToSubscription(record(subscription), '{}', options())).toMatchObject({ kind: 'transient', status: null, detail: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('counts a push service that never answers as transient after the timeout, and reuses one connection for messages to one service', async () => {
+    // A service that reads requests and answers only when told (never, for the first).
+    let connections = 0;
+    let answer = false;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (answer) response.writeHead(201, { location: '/m/1' }).end();
+      });
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const at = { ...record(service.subscribe()), endpoint: `${origin}/push/x` };
+    try {
+      const started = Date.now();
+      expect(await pushToSubscription(at, '{}', { ...options(), timeoutMs: 300 })).toEqual({ kind: 'transient', endpoint: at.endpoint, status: null, detail: `${origin} unreachable: no answer in time` });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+
+      answer = true;
+      const before = connections;
+      for (let i = 0; i < 5; i++) expect(await pushToSubscription(at, '{}', options())).toMatchObject({ kind: 'sent', location: '/m/1' });
+      expect(connections - before).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses what a real push service refuses: a wrong audience, an expired JWT, a body encrypted for other keys', async () => {
