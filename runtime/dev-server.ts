@@ -54,6 +54,7 @@ const HOST = '127.0.0.1';
  */
 const FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 const TAIL_LINES = 30;
+const FATAL_LINES = 8;
 
 /** The CLI's spelling of each search attribute type (`--search-attribute Name=Keyword`). */
 const CLI_TYPE = {
@@ -85,6 +86,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
+  /** A Go panic or fatal error and the lines after it: the dump that follows pushes it out of the tail. */
+  const fatal: string[] = [];
   const exited = new Promise<string>((resolve) => {
     // 'close' comes after the output streams end, so the tail is complete when we report it.
     child.once('close', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
@@ -93,6 +96,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   collectLines(child, (line) => {
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
+    if (fatal.length === 0 ? /^(panic: |fatal error: )/.test(line) : fatal.length < FATAL_LINES) fatal.push(line);
     opts.log?.(line);
   });
   const pid = child.pid;
@@ -120,8 +124,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const unexpectedExit = new Promise<string>((resolve) => {
     void exited.then((why) => {
       if (stopping) return;
+      const crash = fatal.length ? `; it crashed with:\n  ${fatal.join('\n  ')}` : '';
       const output = tail.length ? `; last output:\n  ${tail.join('\n  ')}` : '; it printed nothing';
-      resolve(`The Temporal dev server at ${address} (pid ${pid}) ended by itself (${why})${output}`);
+      resolve(`The Temporal dev server at ${address} (pid ${pid}) ended by itself (${why})${crash}${output}`);
     });
   });
   return { address, uiUrl: uiPort === null ? null : `http://${HOST}:${uiPort}`, pid, unexpectedExit, stop };

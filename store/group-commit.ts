@@ -22,8 +22,9 @@ interface Waiting<I, O> {
  * `statement`, with concurrent calls grouped: while one group is being written the calls that
  * arrive wait, and are then written as one group, callers in arrival order. Each caller gets the
  * outputs of its own items. When a group of several callers fails, each caller's items are
- * written again on their own, so one caller's bad row fails that caller only; the statement must
- * therefore be atomic (a failed statement wrote nothing), as a single SQL statement is.
+ * written again on their own (side by side), so one caller's bad row fails that caller only; the
+ * statement must therefore be atomic (a failed statement wrote nothing), as a single SQL
+ * statement is, and keep concurrent statements from deadlocking (e.g. rows in key order).
  */
 export function groupCommit<I, O>(statement: BatchStatement<I, O>, options: GroupCommitOptions = {}): BatchStatement<I, O> {
   const maxItems = options.maxItems ?? 1000;
@@ -54,7 +55,8 @@ export function groupCommit<I, O>(statement: BatchStatement<I, O>, options: Grou
       outputs = await statement(group.flatMap((waiting) => waiting.items));
     } catch {
       // Which caller's row broke it is unknown: each caller alone gets its own answer or error.
-      for (const waiting of group) await statement(waiting.items).then(waiting.resolve, waiting.reject);
+      // Side by side, so a database that is down costs every caller one failure, not one each in turn.
+      await Promise.all(group.map((waiting) => statement(waiting.items).then(waiting.resolve, waiting.reject)));
       return;
     }
     let offset = 0;
