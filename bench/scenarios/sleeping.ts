@@ -509,7 +509,7 @@ export const scenario: Scenario = {
       const defGrowth = def ? (def.checkpoints[0]?.rssMB ?? 0) - def.idle.rssMB : 0;
       const perCached = def ? defGrowth / Math.max(1, (def.checkpoints[0]?.cached ?? 1) - def.idle.cached) : 0;
       const notes = [
-        `Worker: a child process with the journey workflow and the real activities (store ${database.kind}, SMTP sink); RSS after a forced GC of the main thread, the lowest of three readings 10–30 s after the last run went to sleep. Temporal: dev server with in-memory SQLite (npm start's is file-backed; starts are slower there).`,
+        `Worker: a child process with the journey workflow and the real activities (store ${database.kind}, SMTP sink); RSS after a forced GC of the main thread, the lowest of three readings 10–30 s after the last run went to sleep. Temporal: dev server with a SQLite file in WAL mode, as npm start runs it.`,
         (def
           ? `The sticky cache is what grows with the runs: with the SDK default (maxCachedWorkflows ${def.maxCachedWorkflows} on this machine's heap limit; run to ${def.checkpoints[0]?.asleep.toLocaleString('en-US')} only, where it is full) RSS grew ${defGrowth.toFixed(0)} MB for ${def.checkpoints[0]?.cached.toLocaleString('en-US')} cached runs (≈ ${(perCached * 1024).toFixed(0)} KB per cached run). `
           : '') +
