@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { hideUrlCredentials } from '../core/url-credentials';
 
 const optional = z
   .string()
@@ -87,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     // A URL's user:password never reaches the message (SMTP_URL, DATABASE_URL).
-    const shown = (value: string | undefined) => JSON.stringify(value?.replace(/\/\/[^@/\s]*@/g, '//***@'));
+    const shown = (value: string | undefined) => JSON.stringify(value === undefined ? undefined : hideUrlCredentials(value));
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(env[String(i.path[0])])})`);
     throw new Error(`Invalid environment configuration:\n${lines.join('\n')}\nFix these variables and start again.`);
   }

@@ -33,8 +33,9 @@ export interface DevServer {
   uiUrl: string | null;
   pid: number;
   /**
-   * Resolves when the server process ends for a reason other than stop(): how it ended and the
-   * last lines it printed, e.g. "exited with code 2; last output: …". Never resolves after stop().
+   * Resolves when the server process ends for a reason other than stop(): how it ended and what it
+   * printed last, e.g. "The Temporal dev server at 127.0.0.1:7233 (pid 42) ended by itself (code 2);
+   * it crashed with: panic: …; last output: …". Never resolves after stop().
    */
   unexpectedExit: Promise<string>;
   /** SIGTERM, wait for exit (SIGKILL after 10 s); safe to call twice. */

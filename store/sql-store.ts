@@ -115,7 +115,6 @@ export class SqlStore implements Store {
     return new Map(before.map((row) => [String(row.customer_id), (typeof row.traits === 'string' ? JSON.parse(row.traits) : row.traits) as Record<string, unknown>]));
   }
 
-
   async getContact(customerId: string): Promise<Contact | null> {
     const rows = await this.db.query<DbRow>('select * from contacts where customer_id = $1', [customerId]);
     return rows[0] ? toContact(rows[0]) : null;

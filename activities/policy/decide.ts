@@ -21,8 +21,8 @@ export interface DecideInput {
   sender: ChannelSender;
   input: ChannelInput;
   consent: Partial<Record<Channel, ConsentChange>>;
-  /** The suppression list lookup. @default input.store.getSuppression */
-  suppression?: SuppressionLookup;
+  /** The suppression list lookup (send-message answers the contact's own addresses from its claim). */
+  suppression: SuppressionLookup;
   policy: SendPolicy | undefined;
   /** The customer's IANA zone (their `timezone` trait, else the default). */
   zone: string;
@@ -43,8 +43,7 @@ export async function decideChannel({ sender, input, consent, suppression, polic
   }
 
   const category = request.category ?? 'marketing';
-  const lookup = suppression ?? ((ch: Channel, address: string) => store.getSuppression(ch, address));
-  const verdict = await checkConsent({ suppression: lookup, customerId: request.customerId, channel, category, consent, addresses });
+  const verdict = await checkConsent({ suppression, customerId: request.customerId, channel, category, consent, addresses });
   if (verdict.kind === 'blocked') return { kind: 'impossible', reason: verdict.reason, detail: verdict.detail };
   const note = verdict.suppressed.length === 0 ? '' : ` Left out suppressed ${verdict.suppressed.map((s) => `${s.address} (${s.reason})`).join(', ')}.`;
   if (category === 'transactional') return { kind: 'go', addresses: verdict.addresses, note };
