@@ -7,7 +7,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NativeConnection, bundleWorkflowCode, DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { createActivities } from '../../activities';
 import { createApiServer } from '../../api';
 import { JourneySchema } from '../../dsl/schema';
@@ -85,10 +86,7 @@ describe('the inspector in a browser', () => {
       activities: createActivities({ store, email: { transport, from: 'shop@example.com' }, defaultTimezone: 'UTC', links: { publicUrl: api.url, secret: SECRET } }),
     });
     running = worker.run();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -6,7 +6,8 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from '@temporalio/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import type { JourneyReport } from '../../analytics/types';
 import { createApiServer } from '../../api';
 import { seedDemo } from '../../demo/seed';
@@ -43,10 +44,7 @@ describe('the journey reports in a browser', () => {
     const router = createRouter({ client, store: db.store, journeys, taskQueue: 'report-browser' });
     const inspector = inspectorRoutes({ service, journeys, secret: 'report-browser-secret', keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
     api = await listen(createApiServer({ store: db.store, router, apiKeys: [API_KEY], health: async () => ({}), plugins: [inspector] }));
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
