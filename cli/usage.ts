@@ -34,12 +34,18 @@ export const COMMANDS = {
     ],
   },
   customers: {
-    summary: 'Show a customer: profile, consent with when and why, suppressions, push subscriptions, journey runs.',
-    usage: 'touchpoint customers show <id|email|phone> [--json]',
+    summary: 'Show a customer (profile, consent, suppressions, push subscriptions, runs); export or erase their data (GDPR).',
+    usage: 'touchpoint customers show <id|email|phone> [--json]\n' +
+      '       touchpoint customers export <customer id> [--out <file.json>]\n' +
+      '       touchpoint customers erase <customer id> --reason "<request or ticket>" [--json]',
     details: [
       'Reads the Touchpoint API at TOUCHPOINT_URL (default http://127.0.0.1:3000) with TOUCHPOINT_API_KEY, a support or admin key',
       '(default: the key `touchpoint start` generated in TOUCHPOINT_DATA_DIR/api-key). --json prints { customer, runs } for scripts.',
-      'Exit 0 found, 1 not found or the API refused, 2 wrong command line.',
+      'export prints (or writes to --out) everything stored about the customer as JSON, table by table, with their Temporal runs.',
+      'erase needs an admin key and cannot be undone: running runs are exited and their histories deleted; profile, push',
+      'subscriptions deleted; events, messages, survey comments, steps and webhook calls anonymised; consent history,',
+      'suppressions and the audit log kept.',
+      'Exit 0 done, 1 not found or the API refused, 2 wrong command line.',
     ],
   },
   runs: {

@@ -6,6 +6,7 @@ import type { RunState } from '../core/run-state';
 import { ChannelSchema } from '../dsl/schema';
 import type { MessageRow } from '../store/types';
 import type { AuditEntry, CustomerView, RunDetail, RunListStatus, RunPage, RunSummary } from '../support/types';
+import type { CustomerExport, ErasureResult } from '../privacy/service';
 
 export const RUN_LIST_STATUSES = ['running', 'completed', 'exited', 'converted', 'failed', 'terminated', 'timed_out', 'cancelled'] as const satisfies readonly RunListStatus[];
 
@@ -98,3 +99,19 @@ const AuditEntrySchema = z.looseObject({
   reason: z.string(),
 }) satisfies z.ZodType<AuditEntry>;
 export const AuditResultSchema = z.object({ entries: z.array(AuditEntrySchema) });
+
+const rowsByTable = z.record(z.string(), z.array(z.record(z.string(), z.unknown())));
+export const CustomerExportSchema = z.object({
+  customerId: z.string(),
+  exportedAt: z.string(),
+  tables: rowsByTable,
+  executions: z.array(z.object({ workflowId: z.string(), runId: z.string(), status: z.string(), startedAt: nullableString, closedAt: nullableString })),
+}) satisfies z.ZodType<CustomerExport>;
+const countsByTable = z.record(z.string(), z.number());
+export const ErasureResultSchema = z.object({
+  customerId: z.string(),
+  erasedAt: z.string(),
+  exitedRuns: z.array(z.string()),
+  deletedExecutions: z.number(),
+  counts: z.object({ deleted: countsByTable, anonymised: countsByTable, kept: countsByTable }),
+}) satisfies z.ZodType<ErasureResult>;

@@ -7,7 +7,8 @@ import { BatchResultSchema, EventResultSchema, type BatchItem, type BatchRequest
 import type { Channel } from '../dsl/schema';
 import type { AuditEntry, CustomerView, RunDetail, RunListStatus, RunPage, RunSummary } from '../support/types';
 import { TouchpointApiError } from './errors';
-import { AuditResultSchema, CustomerViewSchema, ExitAllResultSchema, RunDetailSchema, RunPageSchema, RunSummarySchema } from './schemas';
+import { AuditResultSchema, CustomerExportSchema, CustomerViewSchema, ErasureResultSchema, ExitAllResultSchema, RunDetailSchema, RunPageSchema, RunSummarySchema } from './schemas';
+import type { CustomerExport, ErasureResult } from '../privacy/service';
 
 /** A track call as you send it (`properties` defaults to {}). */
 export type TrackInput = Omit<z.input<typeof TrackRequestSchema>, 'type'>;
@@ -57,6 +58,10 @@ export interface TouchpointClient {
    * dates or times, or durations back from now (`30d`); a 404 TouchpointApiError names the known journeys.
    */
   journeyReport(journeyId: string, options?: ReportOptions): Promise<JourneyReport>;
+  /** Everything stored about a customer, table by table, and their runs in Temporal (GDPR art. 15/20; support or admin key). */
+  exportCustomer(customerId: string): Promise<CustomerExport>;
+  /** Erase a customer's personal data (GDPR art. 17; admin key): runs exited and deleted, rows deleted or anonymised. */
+  eraseCustomer(customerId: string, reason: string): Promise<ErasureResult>;
 }
 
 export function createTouchpointClient(options: TouchpointClientOptions): TouchpointClient {
@@ -105,6 +110,8 @@ export function createTouchpointClient(options: TouchpointClientOptions): Touchp
     audit: async (filter = {}) => (await call(AuditResultSchema, 'GET', `/v1/audit${queryString({ target: filter.target, limit: filter.limit })}`)).entries,
     journeyReport: (journeyId, options = {}) =>
       call(JourneyReportSchema, 'GET', `/v1/reports/journeys/${id(journeyId)}${queryString({ since: options.since, until: options.until, version: options.version, bucket: options.bucket })}`),
+    exportCustomer: (customerId) => call(CustomerExportSchema, 'GET', `/v1/privacy/export${queryString({ customer: customerId })}`),
+    eraseCustomer: (customerId, reason) => call(ErasureResultSchema, 'POST', '/v1/privacy/erase', { customer: customerId, reason }),
   };
 }
 

@@ -27,6 +27,8 @@ import { twilioWebhooks } from '../api/routes/twilio-webhooks';
 import { pushRoutes } from '../api/routes/push';
 import { unsubscribeRoutes } from '../api/routes/unsubscribe';
 import { supportRoutes } from '../api/routes/support';
+import { privacyRoutes } from '../api/routes/privacy';
+import { createPrivacyService } from '../privacy/service';
 import { createSupportService } from '../support';
 import { inspectorRoutes } from '../inspector';
 import { trackingRoutes } from '../api/routes/tracking';
@@ -146,8 +148,16 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       journeys: loaded.journeys,
     });
+    const privacy = createPrivacyService({
+      store,
+      client: temporal.client,
+      namespace: config.TEMPORAL_NAMESPACE,
+      exitRun: (workflowId, input) => support.exitRun(workflowId, input),
+      now: () => new Date(),
+    });
     const plugins = [
       supportRoutes({ service: support, keys: apiKeys.parsed }),
+      privacyRoutes({ service: privacy, keys: apiKeys.parsed }),
       inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, secureCookies: publicUrl.startsWith('https:'), journeys: loaded.journeys }),
       unsubscribeRoutes({ store, secret }),
       trackingRoutes({ store, secret, ingest: ingestEvent }),

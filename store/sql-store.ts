@@ -10,6 +10,7 @@ import { compare, SqlEventLog } from './sql-events';
 import { compactReportRollups, journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
+import { SqlPersonalData } from './sql-personal-data';
 import { SqlRunProgress } from './sql-progress';
 import { SqlWebhookCalls } from './sql-webhooks';
 import type { Contact, JourneyEntry, LoggedEventInput, Store, TemplateVersion } from './types';
@@ -27,6 +28,7 @@ export function phoneColumn(value: unknown): string | null {
 
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
+  readonly personalData: SqlPersonalData;
   private readonly messages: SqlMessageLog;
   private readonly audience: SqlAudience;
   private readonly audit: SqlAudit;
@@ -44,6 +46,7 @@ export class SqlStore implements Store {
     this.progress = new SqlRunProgress(db);
     this.webhooks = new SqlWebhookCalls(db);
     this.events = new SqlEventLog(db);
+    this.personalData = new SqlPersonalData(db);
   }
 
   async upsertContact(input: Parameters<Store['upsertContact']>[0]): Promise<Contact> {

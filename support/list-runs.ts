@@ -27,7 +27,7 @@ const EXECUTION_STATUS: Record<RunListStatus, string> = {
 };
 
 /** A visibility-query string literal. */
-function literal(value: string): string {
+export function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
