@@ -9,10 +9,17 @@ export const IdSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, "-" and "_", starting with a letter or digit')
   .meta(describe('Identifier: lowercase letters, digits, "-" and "_".'));
 
+/** Longest event name accepted (Segment's own limit is far above any real name). */
+export const MAX_EVENT_NAME = 200;
+
+// Segment recommends "Object Action" names with spaces ("Order Completed", "Product Viewed");
+// dotted names (order.completed) work as well. Names are matched exactly, case and spaces included.
 export const EventNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'an event name is letters, digits, ".", "_", ":" and "-" (e.g. order.completed)')
-  .meta(describe('Event name as sent to POST /v1/track, e.g. `order.completed`.'));
+  .string({ error: (issue) => (issue.input === undefined ? 'an event name is required, e.g. "Order Completed" or order.completed' : 'an event name must be a string') })
+  .min(1, 'an event name is required, e.g. "Order Completed" or order.completed')
+  .max(MAX_EVENT_NAME, `an event name is at most ${MAX_EVENT_NAME} characters`)
+  .regex(/^[^\s\u0000-\u001f\u007f](?:[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f])?$/, 'an event name is text without control characters and without leading or trailing spaces (e.g. "Order Completed" or order.completed)')
+  .meta(describe('Event name as sent to POST /v1/track, e.g. `Order Completed` (Segment style, with spaces) or `order.completed`. Matched exactly.'));
 
 export const DurationSchema = z
   .string()

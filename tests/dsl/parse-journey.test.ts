@@ -156,4 +156,32 @@ describe('parseJourneySource', () => {
   test('an empty file says what a journey needs', () => {
     expect(problems('')).toEqual(['demo.yaml:1:1: the file is empty: a journey needs at least id, name, trigger and steps']);
   });
+  test('Segment-style event names with spaces can be named in a trigger, a wait_for and an exit_on', () => {
+    const source = lines(
+      'id: demo',
+      'name: Demo',
+      'trigger:',
+      '  event: Order Completed',
+      'exit_on:',
+      '  - "Account Deleted"',
+      'steps:',
+      '  - id: wait',
+      '    wait_for: { event: Product Viewed, timeout: 1d }',
+      '  - id: hello',
+      '    send: { channel: email, template: welcome }',
+    );
+    const result = parseJourneySource(source, 'demo.yaml');
+    expect(result.problems.map(formatProblem)).toEqual([]);
+    expect(result.journey?.trigger).toEqual({ event: 'Order Completed' });
+    expect(JSON.stringify(result.journey?.steps[0])).toContain('"event":"Product Viewed"');
+  });
+
+  test('an event name with a trailing space or a control character is reported, saying what a name may hold', () => {
+    expect(problems(lines('id: demo', 'name: Demo', 'trigger:', '  event: "Order Completed "', 'steps:', '  - id: hello', '    send: { channel: email, template: welcome }'))).toEqual([
+      expect.stringMatching(/^demo\.yaml:4:10: trigger\.event: "Order Completed ": an event name is text without control characters and without leading or trailing spaces/),
+    ]);
+    expect(problems(lines('id: demo', 'name: Demo', 'trigger:', '  event: "Order\\tCompleted"', 'steps:', '  - id: hello', '    send: { channel: email, template: welcome }'))).toEqual([
+      expect.stringMatching(/trigger\.event: "Order\\tCompleted": an event name is text without control characters/),
+    ]);
+  });
 });

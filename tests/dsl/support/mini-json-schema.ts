@@ -7,7 +7,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const KNOWN = new Set([
   '$schema', '$ref', 'title', 'description', 'default', 'definitions', 'type', 'properties', 'required', 'additionalProperties',
-  'propertyNames', 'items', 'minItems', 'anyOf', 'allOf', 'enum', 'const', 'pattern', 'minLength', 'exclusiveMinimum',
+  'propertyNames', 'items', 'minItems', 'anyOf', 'allOf', 'enum', 'const', 'pattern', 'minLength', 'maxLength', 'exclusiveMinimum',
 ]);
 
 function typeOf(value: unknown): string {
@@ -43,6 +43,7 @@ export function checkJsonSchema(root: Record<string, unknown>, value: unknown): 
     if (typeof v === 'string') {
       if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(v)) errors.push(`${path}: does not match ${schema.pattern}`);
       if (typeof schema.minLength === 'number' && v.length < schema.minLength) errors.push(`${path}: too short`);
+      if (typeof schema.maxLength === 'number' && v.length > schema.maxLength) errors.push(`${path}: too long`);
     }
     if (typeof v === 'number' && typeof schema.exclusiveMinimum === 'number' && !(v > schema.exclusiveMinimum)) errors.push(`${path}: too small`);
     if (Array.isArray(v)) {
