@@ -5,23 +5,77 @@ import type { RouteContext, Router } from '../routing/router';
 import { RoutingResultSchema, type RoutingResult } from '../routing/result';
 import type { LoggedEvent, LoggedEventInput, Store } from '../store/types';
 import { mapBounded } from '../core/bounded';
+import { createHash } from 'node:crypto';
+import { anonymousCustomerId, isAnonymousCustomerId } from '../core/identity';
+import { PAGE_EVENT, SCREEN_EVENT } from '../core/events';
 import { HttpError } from './http-error';
 import type { BatchItem, EventResult } from './schemas';
 
 export interface IngestDeps {
   store: Store;
   router: Router;
+  /** Where a messageId reused for other content is reported. @default a line on stderr */
+  log?: (line: string) => void;
 }
 
-/** The log row for a validated identify/track body; `receivedAt` stands in for a missing timestamp. */
-export function toLoggedEvent(item: BatchItem, receivedAt: string): LoggedEventInput {
-  const timestamp = item.timestamp ? new Date(item.timestamp).toISOString() : receivedAt;
-  if (item.type === 'identify') {
-    return { messageId: item.messageId, type: 'identify', customerId: item.userId, event: null, properties: {}, traits: item.traits, timestamp };
-  }
+/** An identify/track/page/screen/alias/group call as validated (a batch item, or a single route's body with its type). */
+export type IngestCall = BatchItem;
+
+/**
+ * The log row for a validated call. The event time is the sender's `timestamp` corrected for its
+ * clock as Segment does, timestamp + (receivedAt − sentAt), when it says when it sent the call
+ * (`sentAt` of the call, else `batchSentAt`); without a timestamp, the time it was received.
+ */
+export function toLoggedEvent(call: IngestCall, receivedAt: string, batchSentAt?: string): LoggedEventInput {
+  const { sentAt = batchSentAt, ...content } = call;
+  const timestamp = eventTime(call.timestamp, sentAt, receivedAt);
+  const anonymousId = call.type === 'alias' ? call.previousId : (call.anonymousId ?? null);
+  const customerId = call.type === 'alias' ? call.userId : (call.userId ?? anonymousCustomerId(call.anonymousId!));
+  const base = { messageId: call.messageId, customerId, timestamp, anonymousId, receivedAt, payloadHash: payloadHash(content) };
   // Segment puts traits in context.traits; top-level traits win when both are sent.
-  const traits = { ...item.context?.traits, ...item.traits };
-  return { messageId: item.messageId, type: 'track', customerId: item.userId, event: item.event, properties: item.properties, traits, timestamp };
+  const contextTraits = call.context?.traits ?? {};
+  switch (call.type) {
+    case 'identify':
+      return { ...base, type: 'identify', event: null, properties: {}, traits: { ...contextTraits, ...call.traits } };
+    case 'track':
+      return { ...base, type: 'track', event: call.event, properties: call.properties, traits: { ...contextTraits, ...call.traits } };
+    case 'page':
+    case 'screen': {
+      const named = { ...(call.name !== undefined ? { name: call.name } : {}), ...(call.category !== undefined ? { category: call.category } : {}) };
+      const event = call.type === 'page' ? PAGE_EVENT : SCREEN_EVENT;
+      return { ...base, type: call.type, event, properties: { ...call.properties, ...named }, traits: contextTraits };
+    }
+    case 'alias':
+      return { ...base, type: 'alias', event: null, properties: { previousId: call.previousId }, traits: {} };
+    case 'group':
+      // Group traits describe the account, not the customer: kept with the call, never merged into the profile.
+      return { ...base, type: 'group', event: null, properties: { groupId: call.groupId, traits: call.traits }, traits: contextTraits };
+  }
+}
+
+/** timestamp + (receivedAt − sentAt), kept inside the years the database stores; the timestamp as sent when the correction leaves them. */
+export function eventTime(timestamp: string | undefined, sentAt: string | undefined, receivedAt: string): string {
+  if (timestamp === undefined) return receivedAt;
+  const at = Date.parse(timestamp);
+  if (sentAt === undefined) return new Date(at).toISOString();
+  const corrected = new Date(at + (Date.parse(receivedAt) - Date.parse(sentAt)));
+  const year = corrected.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? corrected.toISOString() : new Date(at).toISOString();
+}
+
+/** sha256 of the call's content in a canonical form (keys sorted), sentAt left out: a retry sent later hashes the same. */
+export function payloadHash(content: unknown): string {
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** One event: a batch of one. */
@@ -38,18 +92,23 @@ const CUSTOMERS_AT_ONCE = 16;
  * by side (each customer's events in order) and one update marks the events routed. A messageId
  * repeated in the batch is handled at its first occurrence and answered as a duplicate of it.
  */
-export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]): Promise<EventResult[]> {
-  const label = inputs.length === 1 ? `messageId ${inputs[0]!.messageId}` : `the batch of ${inputs.length} events (first messageId ${inputs[0]?.messageId})`;
+export async function ingestBatch(deps: IngestDeps, calls: LoggedEventInput[]): Promise<EventResult[]> {
+  if (calls.length === 0) return [];
+  const label = calls.length === 1 ? `messageId ${calls[0]!.messageId}` : `the batch of ${calls.length} events (first messageId ${calls[0]?.messageId})`;
+  const inputs = await identify(deps.store, calls, label);
   const logged = await storeCall(label, () => deps.store.recordEvents(inputs));
   const results: Array<EventResult | undefined> = [];
+  const conflicts = new Set<number>();
   const handledAt = new Map<string, number>();
   const repeats: Array<{ index: number; of: number }> = [];
   const customers = new Map<string, Array<{ index: number; inserted: boolean; event: LoggedEvent }>>();
   logged.forEach(({ inserted, event }, index) => {
+    const conflict = !inserted && isConflict(deps, inputs[index]!, event);
     if (!inserted && event.routedAt !== null) {
-      results[index] = { messageId: event.messageId, duplicate: true, runs: storedRuns(event) };
+      results[index] = { messageId: event.messageId, duplicate: true, ...(conflict ? { conflict } : {}), runs: storedRuns(event) };
       return;
     }
+    if (conflict) conflicts.add(index);
     const of = handledAt.get(event.messageId);
     if (of !== undefined) return void repeats.push({ index, of });
     handledAt.set(event.messageId, index);
@@ -83,7 +142,7 @@ export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]):
       routed.push({ messageId: event.messageId, routing });
       // Not a duplicate even when the messageId was logged before: that attempt never
       // finished, so this is the first answer the sender gets (routing is idempotent).
-      results[index] = { messageId: event.messageId, duplicate: false, runs: routing.runs };
+      results[index] = { messageId: event.messageId, duplicate: false, ...(conflicts.has(index) ? { conflict: true as const } : {}), runs: routing.runs };
     }
   }).then(
     () => null,
@@ -92,8 +151,43 @@ export async function ingestBatch(deps: IngestDeps, inputs: LoggedEventInput[]):
   // What was routed is marked even when another customer failed: its retry is then a duplicate.
   await storeCall(label, () => deps.store.markEventsRouted(routed));
   if (failure) throw failure.error;
-  for (const { index, of } of repeats) results[index] = { messageId: inputs[index]!.messageId, duplicate: true, runs: results[of]!.runs };
+  for (const { index, of } of repeats) {
+    results[index] = { messageId: inputs[index]!.messageId, duplicate: true, ...(conflicts.has(index) ? { conflict: true as const } : {}), runs: results[of]!.runs };
+  }
   return results.map((result) => result!);
+}
+
+/**
+ * Who each call is about. A call carrying both a userId and an anonymousId, and an alias, link
+ * the anonymous id to the customer (what was recorded under it moves there); a call with only
+ * an anonymousId belongs to the customer its id is linked to, this batch's links included, else
+ * to the visitor (`anon:<anonymousId>`).
+ */
+async function identify(store: Store, calls: LoggedEventInput[], label: string): Promise<LoggedEventInput[]> {
+  const links = calls.flatMap((call) =>
+    call.anonymousId && !isAnonymousCustomerId(call.customerId)
+      ? [{ anonymousId: call.anonymousId, customerId: call.customerId, messageId: call.messageId, at: call.receivedAt ?? call.timestamp }]
+      : [],
+  );
+  if (links.length > 0) await storeCall(label, () => store.linkIdentities(links));
+  const anonymous = calls.filter((call) => call.anonymousId && isAnonymousCustomerId(call.customerId)).map((call) => call.anonymousId!);
+  if (anonymous.length === 0) return calls;
+  const linked = await storeCall(label, () => store.resolveAnonymousIds(anonymous));
+  return calls.map((call) => {
+    const customerId = call.anonymousId && isAnonymousCustomerId(call.customerId) ? linked.get(call.anonymousId) : undefined;
+    return customerId === undefined ? call : { ...call, customerId };
+  });
+}
+
+/** A messageId logged before with other content: the first content stays; the sender is told, and it is logged. */
+function isConflict(deps: IngestDeps, input: LoggedEventInput, logged: LoggedEvent): boolean {
+  if (!input.payloadHash || !logged.payloadHash || input.payloadHash === logged.payloadHash) return false;
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  log(
+    `ingest: messageId ${input.messageId} was logged on ${logged.receivedAt} with other content (a ${logged.type}` +
+      `${logged.event ? ` "${logged.event}"` : ''} for ${logged.customerId}); the first is kept and this ${input.type} is answered as a conflicting duplicate`,
+  );
+  return true;
 }
 
 /** An identify, or a track carrying traits: it writes the contact. */

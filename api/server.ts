@@ -6,11 +6,25 @@ import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
 import { bearerAuth, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
-import { formatPath, HttpError, invalidBody } from './http-error';
-import { ingest, ingestBatch, toLoggedEvent } from './ingest';
+import { formatPath, HttpError, invalidBody, issuesOf } from './http-error';
+import type { LoggedEventInput } from '../store/types';
+import { ingest, ingestBatch, toLoggedEvent, type IngestCall } from './ingest';
 import { openApiDocument } from './openapi';
-import { findUnstorable } from './storable-input';
-import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
+import { findUnstorable, MAX_NESTING } from './storable-input';
+import {
+  AliasRequestSchema,
+  BatchEnvelopeSchema,
+  BatchItemSchema,
+  GroupRequestSchema,
+  IdentifyRequestSchema,
+  PageRequestSchema,
+  ScreenRequestSchema,
+  TrackRequestSchema,
+  type BatchResult,
+  type EventResult,
+  type Health,
+  type RefusedItem,
+} from './schemas';
 
 export interface ApiServerDeps {
   store: Store;
@@ -65,29 +79,70 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   app.register(async (v1) => {
-    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, batch)' }));
+    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, page, screen, alias, group, batch)' }));
     const now = () => new Date().toISOString();
-    v1.post('/v1/identify', async (request): Promise<EventResult> => {
-      const body = parse(IdentifyRequestSchema, request, 'identify body');
-      return ingest(deps, toLoggedEvent({ ...body, type: 'identify' }, now()));
-    });
-    v1.post('/v1/track', async (request): Promise<EventResult> => {
-      const body = parse(TrackRequestSchema, request, 'track body');
-      return ingest(deps, toLoggedEvent({ ...body, type: 'track' }, now()));
-    });
+    const ingestDeps = { store: deps.store, router: deps.router, log };
+    // Each single route takes its call type's body (`type` optional) and ingests it as a batch of one.
+    const single = (type: IngestCall['type'], schema: z.ZodType) =>
+      v1.post(`/v1/${type}`, async (request): Promise<EventResult> => {
+        const body = parse(schema, request, `${type} body`) as Record<string, unknown>;
+        return ingest(ingestDeps, toLoggedEvent(BatchItemSchema.parse({ ...body, type }), now()));
+      });
+    single('identify', IdentifyRequestSchema);
+    single('track', TrackRequestSchema);
+    single('page', PageRequestSchema);
+    single('screen', ScreenRequestSchema);
+    single('alias', AliasRequestSchema);
+    single('group', GroupRequestSchema);
     v1.post('/v1/batch', async (request): Promise<BatchResult> => {
-      // Every item is validated before the first is written: a bad batch changes nothing.
-      const { batch } = parse(BatchRequestSchema, request, 'batch body');
+      // Each item on its own: the valid ones are stored and routed, each invalid one is refused
+      // with its reason in its place in `results` (never dropped silently). Still a 200: Segment's
+      // libraries retry only 5xx and 429, and a refused item would fail the same way again.
+      const { batch, sentAt } = parse(BatchEnvelopeSchema, request, 'batch body');
       const receivedAt = now();
-      return { results: await ingestBatch(deps, batch.map((item) => toLoggedEvent(item, receivedAt))) };
+      const results: BatchResult['results'] = [];
+      const accepted: Array<{ index: number; event: LoggedEventInput }> = [];
+      batch.forEach((item, index) => {
+        const refused = refuseItem(item, index);
+        if (refused) {
+          log(`ingest: batch item ${index} (messageId ${refused.messageId ?? 'none'}) refused: ${refused.error.message}`);
+          results[index] = refused;
+        } else accepted.push({ index, event: toLoggedEvent(BatchItemSchema.parse(item), receivedAt, sentAt) });
+      });
+      const answers = await ingestBatch(ingestDeps, accepted.map(({ event }) => event));
+      accepted.forEach(({ index }, i) => (results[index] = answers[i]!));
+      return { results };
     });
   });
   for (const plugin of deps.plugins ?? []) app.register(plugin);
   return app;
 }
 
+/** Why a batch item cannot be stored, or null when it can. */
+function refuseItem(item: unknown, index: number): RefusedItem | null {
+  const messageId = isRecord(item) && typeof item.messageId === 'string' && item.messageId !== '' ? item.messageId : null;
+  // Nesting counts from the body: { batch: [ item ] } adds two levels.
+  const unstorable = findUnstorable(item, MAX_NESTING - 2);
+  if (unstorable) {
+    const issue = { path: unstorable.path, message: unstorable.message, code: 'unstorable_value' };
+    return { index, messageId, refused: true, error: { code: 'unstorable_value', message: `Refused ${formatPath([`batch[${index}]`, ...unstorable.path])}: ${unstorable.message}; this item was not stored.`, issues: [issue] } };
+  }
+  const parsed = BatchItemSchema.safeParse(item);
+  if (parsed.success) return null;
+  const issues = issuesOf(parsed.error);
+  const shown = issues.slice(0, 3).map((issue) => `${formatPath([`batch[${index}]`, ...issue.path])}: ${issue.message}`);
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more in "issues")` : '';
+  return { index, messageId, refused: true, error: { code: 'invalid_item', message: `Refused ${shown.join('; ')}${more}; this item was not stored.`, issues } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function refuseUnstorable(request: FastifyRequest): void {
-  for (const [where, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
+  // A batch's items are checked one by one in the route, so one bad item refuses only itself.
+  const body = request.routeOptions.url === '/v1/batch' && isRecord(request.body) && Array.isArray(request.body.batch) ? { ...request.body, batch: [] } : request.body;
+  for (const [where, value] of [['body', body], ['query', request.query], ['path', request.params]] as const) {
     const found = findUnstorable(value);
     if (found) {
       const issue = { path: found.path, message: found.message, code: 'unstorable_value' };

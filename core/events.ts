@@ -10,3 +10,8 @@ export interface JourneyEvent {
   /** When it happened, ISO 8601 (the sender's `timestamp`, else when we received it). */
   timestamp: string;
 }
+
+/** The event a Segment `page` call becomes for journeys (its name and category in properties). */
+export const PAGE_EVENT = 'page.viewed';
+/** The event a Segment `screen` call becomes for journeys (its name and category in properties). */
+export const SCREEN_EVENT = 'screen.viewed';

@@ -30,13 +30,16 @@ export interface Router {
   route(event: LoggedEvent, context?: RouteContext): Promise<RoutingResult>;
 }
 
+const ROUTED = new Set<LoggedEvent['type']>(['track', 'page', 'screen']);
+
 export function createRouter(deps: RouterDeps): Router {
   const index = indexJourneys(deps.journeys);
   const runs = createRunOps(deps.client, deps.taskQueue);
   return {
     async route(logged, context) {
-      // Identify only updates the contact, which the API has done already.
-      if (logged.type !== 'track' || !logged.event) return { runs: [] };
+      // Track, page and screen calls are events (page.viewed, screen.viewed); identify only updates
+      // the contact, which the API has done already, and alias and group only link and record.
+      if (!ROUTED.has(logged.type) || !logged.event) return { runs: [] };
       const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
       const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
       const routing = new EventRouting(deps.store, runs, logged.customerId, event, traits);

@@ -254,6 +254,26 @@ export const MIGRATIONS: readonly Migration[] = [
     // store/report-rollups.ts explains the tables and the triggers; the rows already here are rolled up too.
     sql: ROLLUP_MIGRATION,
   },
+  {
+    id: 8,
+    name: 'Segment Spec: page, screen, alias and group calls, anonymous ids linked to customers, payload hashes',
+    sql: [
+      `alter table events drop constraint events_type_check`,
+      `alter table events add constraint events_type_check check (type in ('track', 'identify', 'page', 'screen', 'alias', 'group'))`,
+      // The anonymousId a call carried (alias: its previousId); customer_id is who it belongs to.
+      `alter table events add column anonymous_id text`,
+      // sha256 of the call's content: a messageId reused for other content is answered as a conflict.
+      `alter table events add column payload_hash text`,
+      // An anonymous visitor linked to a known customer; the first link wins.
+      `create table identity_links (
+        anonymous_id text primary key,
+        customer_id text not null,
+        message_id text not null,
+        linked_at timestamptz not null
+      )`,
+      `create index identity_links_customer_idx on identity_links (customer_id)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

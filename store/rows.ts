@@ -5,6 +5,7 @@ import type {
   AuditRecord,
   ConsentChange,
   Contact,
+  EventType,
   JourneyEntry,
   LoggedEvent,
   MessageRow,
@@ -74,15 +75,19 @@ export const toContact = (row: DbRow): Contact => ({
   updatedAt: iso(row, 'updated_at'),
 });
 
+const EVENT_TYPES = new Set<string>(['track', 'identify', 'page', 'screen', 'alias', 'group']);
+
 export const toEvent = (row: DbRow): LoggedEvent => ({
   messageId: text(row, 'message_id'),
-  type: row.type === 'identify' ? 'identify' : 'track',
+  type: EVENT_TYPES.has(String(row.type)) ? (String(row.type) as EventType) : 'track',
   customerId: text(row, 'customer_id'),
   event: textOrNull(row, 'event'),
   properties: object(row, 'properties'),
   traits: object(row, 'traits'),
   timestamp: iso(row, 'timestamp'),
+  anonymousId: textOrNull(row, 'anonymous_id'),
   receivedAt: iso(row, 'received_at'),
+  payloadHash: textOrNull(row, 'payload_hash'),
   routedAt: isoOrNull(row, 'routed_at'),
   routing: row.routing ?? null,
 });

@@ -32,11 +32,12 @@ export class SqlEventLog {
     // In messageId order, so two batches sharing messageIds wait on each other in the same order (no deadlock).
     const unique = [...first.values()].sort((a, b) => compare(a.messageId, b.messageId));
     if (unique.length === 0) return [];
-    // Arrays, one per column: the statement has 7 parameters whatever the batch size.
+    // Arrays, one per column: the statement has 10 parameters whatever the batch size.
     const inserted = await this.db.query<DbRow>(
-      `insert into events (message_id, type, customer_id, event, properties, traits, "timestamp")
-       select m, t, c, e, p::jsonb, tr::jsonb, ts
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) as v(m, t, c, e, p, tr, ts)
+      `insert into events (message_id, type, customer_id, event, properties, traits, "timestamp", anonymous_id, received_at, payload_hash)
+       select m, t, c, e, p::jsonb, tr::jsonb, ts, a, coalesce(r, now()), h
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[], $10::text[])
+         as v(m, t, c, e, p, tr, ts, a, r, h)
        on conflict (message_id) do nothing
        returning *`,
       [
@@ -47,6 +48,9 @@ export class SqlEventLog {
         unique.map((i) => json(i.properties)),
         unique.map((i) => json(i.traits)),
         unique.map((i) => i.timestamp),
+        unique.map((i) => i.anonymousId ?? null),
+        unique.map((i) => i.receivedAt ?? null),
+        unique.map((i) => i.payloadHash ?? null),
       ],
     );
     const rows = new Map(inserted.map((row) => [String(row.message_id), toEvent(row)]));

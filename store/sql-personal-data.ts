@@ -32,7 +32,14 @@ interface TableRule {
 const TABLES: readonly TableRule[] = [
   { table: 'contacts', orderBy: 'customer_id', erase: 'delete' },
   // The messageId stays, so a retry of the same event is still a duplicate with no effect.
-  { table: 'events', orderBy: '"timestamp", message_id', erase: { set: `customer_id = $2, properties = '{}'::jsonb, traits = '{}'::jsonb, routing = '{"runs":[]}'::jsonb` } },
+  // The payload hash goes too (it could confirm a guessed payload); a retry is then a duplicate without a conflict check.
+  {
+    table: 'events',
+    orderBy: '"timestamp", message_id',
+    erase: { set: `customer_id = $2, properties = '{}'::jsonb, traits = '{}'::jsonb, routing = '{"runs":[]}'::jsonb, anonymous_id = null, payload_hash = null` },
+  },
+  // The anonymous ids (browser cookies) linked to the customer.
+  { table: 'identity_links', orderBy: 'linked_at, anonymous_id', erase: 'delete' },
   { table: 'push_subscriptions', orderBy: 'created_at', erase: 'delete' },
   { table: 'journey_entries', orderBy: 'entered_at', erase: { set: `customer_id = $2, workflow_id = ${rewritten('workflow_id')}` } },
   { table: 'journey_runs', orderBy: 'ended_at', erase: { set: `customer_id = $2, workflow_id = ${rewritten('workflow_id')}` } },

@@ -10,6 +10,7 @@ import { compare, SqlEventLog } from './sql-events';
 import { compactReportRollups, journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
+import { SqlIdentity } from './sql-identity';
 import { SqlPersonalData } from './sql-personal-data';
 import { SqlRunProgress } from './sql-progress';
 import { SqlWebhookCalls } from './sql-webhooks';
@@ -36,6 +37,7 @@ export class SqlStore implements Store {
   private readonly progress: SqlRunProgress;
   private readonly webhooks: SqlWebhookCalls;
   private readonly events: SqlEventLog;
+  private readonly identity: SqlIdentity;
 
   constructor(private readonly db: Db) {
     this.kind = db.kind;
@@ -46,6 +48,7 @@ export class SqlStore implements Store {
     this.progress = new SqlRunProgress(db);
     this.webhooks = new SqlWebhookCalls(db);
     this.events = new SqlEventLog(db);
+    this.identity = new SqlIdentity(db);
     this.personalData = new SqlPersonalData(db);
   }
 
@@ -128,6 +131,9 @@ export class SqlStore implements Store {
   recordEvents(inputs: LoggedEventInput[]) { return this.events.record(inputs); }
   async markEventRouted(messageId: string, routing: unknown) { await this.events.markRouted([{ messageId, routing }]); }
   async markEventsRouted(routed: Parameters<Store['markEventsRouted']>[0]) { await this.events.markRouted(routed); }
+  // Identity links live in sql-identity.ts.
+  linkIdentities(links: Parameters<Store['linkIdentities']>[0]) { return this.identity.link(links); }
+  resolveAnonymousIds(anonymousIds: string[]) { return this.identity.resolve(anonymousIds); }
 
   async lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null> {
     const rows = await this.db.query<DbRow>(

@@ -13,23 +13,44 @@ export interface Contact {
   updatedAt: string;
 }
 
+/** The Segment call types the event log keeps. */
+export type EventType = 'track' | 'identify' | 'page' | 'screen' | 'alias' | 'group';
+
 export interface LoggedEventInput {
   messageId: string;
-  type: 'track' | 'identify';
+  type: EventType;
+  /** The userId, the customer an anonymous id is linked to, or `anon:<anonymousId>` (core/identity.ts). */
   customerId: string;
-  /** Event name for track; null for identify. */
+  /** Event name for track (and `page.viewed` / `screen.viewed` for page and screen); null for the others. */
   event: string | null;
   properties: Record<string, unknown>;
   traits: Record<string, unknown>;
-  /** When it happened (sender's timestamp or receipt time), ISO. */
+  /** When it happened, ISO: the sender's timestamp corrected by its sentAt, else the receipt time. */
   timestamp: string;
+  /** The anonymousId the call carried (alias: its previousId). @default null */
+  anonymousId?: string | null;
+  /** When Touchpoint received it, ISO. @default the database's now() */
+  receivedAt?: string;
+  /** Hash of the call's content, to tell a retry from another event reusing its messageId. @default null */
+  payloadHash?: string | null;
 }
 
 export interface LoggedEvent extends LoggedEventInput {
+  anonymousId: string | null;
   receivedAt: string;
+  payloadHash: string | null;
   /** Null until routing finished; then what the router did (returned again for duplicates). */
   routedAt: string | null;
   routing: unknown;
+}
+
+/** An anonymous id linked to a known customer (the first link wins). */
+export interface IdentityLink {
+  anonymousId: string;
+  customerId: string;
+  /** The call that linked them. */
+  messageId: string;
+  at: string;
 }
 
 export interface JourneyEntry {
@@ -204,6 +225,16 @@ export interface Store {
    */
   recordEvents(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>>;
   markEventRouted(messageId: string, routing: unknown): Promise<void>;
+
+  /**
+   * Link anonymous ids to customers, in one transaction. An anonymous id already linked keeps its
+   * first customer. For each new link, what was recorded under the visitor (`anon:<id>`) moves to
+   * the customer: events, push subscriptions and the profile (traits merged, the customer's own
+   * win). Returns the links made now.
+   */
+  linkIdentities(links: IdentityLink[]): Promise<IdentityLink[]>;
+  /** The customer each linked anonymous id belongs to (unlinked ids are absent). */
+  resolveAnonymousIds(anonymousIds: string[]): Promise<Map<string, string>>;
   /** `markEventRouted` for many events in one statement (concurrent calls share statements). */
   markEventsRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void>;
 

@@ -199,24 +199,32 @@ describe('the ingest API', () => {
     for (const id of ['journey/vip/conv-a/C-1', 'journey/onboarding/conv-b']) expect(await runHistory(temporal.client, id)).toEqual({ started: 1, signals: [] });
   });
 
-  it('rejects a whole batch with one bad item, naming the item, and records nothing', async () => {
+  it('stores the valid items of a batch and refuses the bad one in its place, naming the field (still a 200)', async () => {
     const response = await api.call('POST', '/v1/batch', {
       body: {
         batch: [
           { type: 'identify', userId: 'kim', traits: { tier: 'gold' }, messageId: 'bad-batch-1' },
           { type: 'track', userId: 'kim', event: 'user.signed_up' },
+          { type: 'track', userId: 'kim', event: 'user.signed_up', messageId: 'bad-batch-3' },
         ],
       },
     });
-    expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({
-      code: 'invalid_request',
-      message: expect.stringContaining('batch[1].messageId: messageId is required: retries are de-duplicated by it'),
-      issues: [{ path: ['batch', 1, 'messageId'], code: 'invalid_type', message: expect.stringContaining('messageId is required') }],
-    });
-    expect(await db.store.getContact('kim')).toBeNull();
-    const probe = await db.store.recordEvent({ messageId: 'bad-batch-1', type: 'identify', customerId: 'kim', event: null, properties: {}, traits: {}, timestamp: new Date().toISOString() });
-    expect(probe.inserted).toBe(true);
+    expect(response.status).toBe(200);
+    expect(response.body.results).toEqual([
+      { messageId: 'bad-batch-1', duplicate: false, runs: [] },
+      {
+        index: 1,
+        messageId: null,
+        refused: true,
+        error: {
+          code: 'invalid_item',
+          message: expect.stringContaining('batch[1].messageId: messageId is required: retries are de-duplicated by it'),
+          issues: [{ path: ['messageId'], code: 'invalid_type', message: expect.stringContaining('messageId is required') }],
+        },
+      },
+      { messageId: 'bad-batch-3', duplicate: false, runs: [{ journeyId: 'onboarding', workflowId: 'journey/onboarding/kim', action: 'started' }] },
+    ]);
+    expect(await db.store.getContact('kim')).toMatchObject({ traits: { tier: 'gold' } });
   });
 
   it('rejects a batch of more than 500 events, saying to split it', async () => {
