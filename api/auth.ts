@@ -1,4 +1,5 @@
-// Bearer API keys with roles: `Authorization: Bearer <key>`, compared in constant time against
+// API keys with roles: `Authorization: Bearer <key>`, or HTTP Basic with the key as user name and
+// an empty password (how Segment's libraries send a write key). Compared in constant time against
 // every key; a hook may require roles, and the matched key's name and role land on the request.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -28,7 +29,7 @@ declare module 'fastify' {
 export const ROLES: readonly Role[] = ['ingest', 'support', 'admin'];
 
 const HOW_TO_GET_A_KEY =
-  'Send `Authorization: Bearer <key>`. Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
+  'Send `Authorization: Bearer <key>` (or HTTP Basic with the key as user name and an empty password, as Segment libraries do). Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
   'without it, `npm start` generates one and prints it. Ask whoever runs Touchpoint for a key.';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -47,15 +48,9 @@ export interface BearerAuthOptions {
 
 /** An onRequest hook that rejects requests without one of `apiKeys` (401) or with a key of another role (403). */
 export function bearerAuth(apiKeys: readonly (string | ApiKey)[], options: BearerAuthOptions = {}): (request: FastifyRequest) => Promise<void> {
-  // Hashing gives equal-length buffers, so timingSafeEqual never leaks a key's length.
-  const keys = apiKeys.map(toApiKey).filter((k) => k.key !== '').map((k) => ({ digest: digest(k.key), name: k.name, role: k.role }));
+  const match = keyMatcher(apiKeys);
   return async (request) => {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match?.[1]) throw unauthorized(header ? 'The Authorization header is not "Bearer <key>".' : 'No API key.');
-    const candidate = digest(match[1]);
-    let found: (typeof keys)[number] | undefined;
-    for (const key of keys) if (timingSafeEqual(key.digest, candidate) && !found) found = key;
+    const found = match(presentedKey(request.headers.authorization));
     if (!found) throw unauthorized('This API key is not valid.');
     request.apiKey = { name: found.name, role: found.role };
     if (options.roles && !options.roles.includes(found.role)) {
@@ -67,6 +62,36 @@ export function bearerAuth(apiKeys: readonly (string | ApiKey)[], options: Beare
       );
     }
   };
+}
+
+/** A lookup of a presented key among `apiKeys`, constant time over every key. */
+export function keyMatcher(apiKeys: readonly (string | ApiKey)[]): (candidate: string) => AuthenticatedKey | null {
+  // Hashing gives equal-length buffers, so timingSafeEqual never leaks a key's length.
+  const keys = apiKeys.map(toApiKey).filter((k) => k.key !== '').map((k) => ({ digest: digest(k.key), name: k.name, role: k.role }));
+  return (candidate) => {
+    const given = digest(candidate);
+    let found: AuthenticatedKey | null = null;
+    for (const key of keys) if (timingSafeEqual(key.digest, given) && !found) found = { name: key.name, role: key.role };
+    return found;
+  };
+}
+
+/**
+ * The key an Authorization header carries: `Bearer <key>`, or `Basic base64(<key>:)` (Segment's
+ * libraries: the write key as user name, no password). Throws 401 naming what is wrong with it.
+ */
+export function presentedKey(header: string | undefined): string {
+  if (!header) throw unauthorized('No API key.');
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer?.[1]) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!basic?.[1]) throw unauthorized('The Authorization header is neither "Bearer <key>" nor HTTP Basic.');
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const [user, password] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  if (password !== '') throw unauthorized('HTTP Basic takes the API key as the user name and an empty password; this one has a password.');
+  if (user === '') throw unauthorized('The HTTP Basic user name (the API key) is empty.');
+  return user;
 }
 
 function unauthorized(what: string): HttpError {

@@ -1,14 +1,16 @@
 // createApiServer: the Fastify app for order systems — identify / track / batch behind API
-// keys, plus the public /healthz and /openapi.json. The caller decides where it listens.
+// keys (Segment's libraries included: see segment.ts), plus the public /healthz and
+// /openapi.json. The caller decides where it listens.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
-import { bearerAuth, type ApiKey } from './auth';
+import { bearerAuth, keyMatcher, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody } from './http-error';
 import { ingest, ingestBatch, toLoggedEvent } from './ingest';
 import { openApiDocument } from './openapi';
+import { acceptTextPlainJson, registerSegmentCors, registerSegmentSettings, segmentShortPath } from './segment';
 import { findUnstorable } from './storable-input';
 import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
 
@@ -31,6 +33,8 @@ export interface ApiServerDeps {
    * as its own encapsulated plugin after the core routes. @default []
    */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** Touchpoint's address as browsers reach it (PUBLIC_URL), for analytics.js's settings. @default each request's protocol and Host */
+  publicUrl?: string;
 }
 
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -39,6 +43,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const app = Fastify({
     bodyLimit,
     logger: false,
+    // analytics.js posts to /v1/t, /v1/i, …, /v1/b: the same routes as /v1/track, /v1/identify, /v1/batch.
+    rewriteUrl: (request) => segmentShortPath(request.url ?? '/'),
     // Errors Fastify answers before routing (a malformed percent-encoding, an over-long path parameter) in our error shape.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
@@ -64,8 +70,16 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     return reply.code(down.length === 0 ? 200 : 503).send(body);
   });
 
+  const senders = ['ingest', 'admin'] as const;
+  registerSegmentCors(app);
+  const matchKey = keyMatcher(deps.apiKeys);
+  registerSegmentSettings(app, {
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    mayLoad: (writeKey) => senders.some((role) => role === matchKey(writeKey)?.role),
+  });
   app.register(async (v1) => {
-    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, batch)' }));
+    acceptTextPlainJson(v1);
+    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: senders, purpose: 'send events (identify, track, batch)' }));
     const now = () => new Date().toISOString();
     v1.post('/v1/identify', async (request): Promise<EventResult> => {
       const body = parse(IdentifyRequestSchema, request, 'identify body');

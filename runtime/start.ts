@@ -170,6 +170,8 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       router,
       plugins,
       apiKeys: apiKeys.parsed,
+      // Unset: analytics.js is pointed back at the address it fetched its settings from.
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       health: async () => {
         const result: Record<string, string> = {};
         result.temporal = await temporal.connection.healthService
