@@ -26,7 +26,10 @@ declare module 'fastify' {
   }
 }
 
-export const ROLES: readonly Role[] = ['ingest', 'support', 'admin'];
+export const ROLES: readonly Role[] = ['ingest', 'browser', 'support', 'admin'];
+
+/** Roles that may send events. A browser key is public (it sits in a web page): it is let in only where a route lists it. */
+export const SENDER_ROLES: readonly Role[] = ['ingest', 'browser', 'admin'];
 
 const HOW_TO_GET_A_KEY =
   'Send `Authorization: Bearer <key>` (or HTTP Basic with the key as user name and an empty password, as Segment libraries do). Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
@@ -40,7 +43,7 @@ export function toApiKey(key: string | ApiKey, index: number): ApiKey {
 }
 
 export interface BearerAuthOptions {
-  /** Roles allowed through; others get 403. @default every role */
+  /** Roles allowed through; others get 403. @default every role but `browser` */
   roles?: readonly Role[];
   /** What the routes do, for the 403 message ("read customers and runs"). @default 'use these routes' */
   purpose?: string;
@@ -49,16 +52,17 @@ export interface BearerAuthOptions {
 /** An onRequest hook that rejects requests without one of `apiKeys` (401) or with a key of another role (403). */
 export function bearerAuth(apiKeys: readonly (string | ApiKey)[], options: BearerAuthOptions = {}): (request: FastifyRequest) => Promise<void> {
   const match = keyMatcher(apiKeys);
+  const roles = options.roles ?? ROLES.filter((role) => role !== 'browser');
   return async (request) => {
     const found = match(presentedKey(request.headers.authorization));
     if (!found) throw unauthorized('This API key is not valid.');
     request.apiKey = { name: found.name, role: found.role };
-    if (options.roles && !options.roles.includes(found.role)) {
+    if (!roles.includes(found.role)) {
       throw new HttpError(
         403,
         'forbidden',
         `API key "${found.name}" has role ${found.role}, which may not ${options.purpose ?? 'use these routes'}; ` +
-          `it needs a key with role ${options.roles.join(' or ')}. Roles are set in TOUCHPOINT_API_KEYS as name:role:key.`,
+          `it needs a key with role ${roles.join(' or ')}. Roles are set in TOUCHPOINT_API_KEYS as name:role:key.`,
       );
     }
   };

@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
-import { bearerAuth, keyMatcher, type ApiKey } from './auth';
+import { bearerAuth, keyMatcher, SENDER_ROLES, type ApiKey } from './auth';
+import { refuseForBrowserKey } from './browser-key';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody } from './http-error';
 import { ingest, ingestBatch, toLoggedEvent } from './ingest';
@@ -33,6 +34,11 @@ export interface ApiServerDeps {
    * as its own encapsulated plugin after the core routes. @default []
    */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /**
+   * Secret of identity verification (TOUCHPOINT_IDENTITY_SECRET): a browser key's call with a userId
+   * needs `context.userHash` = hex HMAC-SHA256 of the userId under it. @default none: browser keys send anonymous calls only
+   */
+  identitySecret?: string;
   /** Touchpoint's address as browsers reach it (PUBLIC_URL), for analytics.js's settings. @default each request's protocol and Host */
   publicUrl?: string;
 }
@@ -70,7 +76,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     return reply.code(down.length === 0 ? 200 : 503).send(body);
   });
 
-  const senders = ['ingest', 'admin'] as const;
+  const senders = SENDER_ROLES;
   registerSegmentCors(app);
   const matchKey = keyMatcher(deps.apiKeys);
   registerSegmentSettings(app, {
@@ -80,6 +86,10 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   app.register(async (v1) => {
     acceptTextPlainJson(v1);
     v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: senders, purpose: 'send events (identify, track, batch)' }));
+    v1.addHook('preHandler', async (request) => {
+      if (request.apiKey?.role !== 'browser') return;
+      refuseForBrowserKey(request.body, { batch: request.url.split('?')[0] === '/v1/batch', identitySecret: deps.identitySecret });
+    });
     const now = () => new Date().toISOString();
     v1.post('/v1/identify', async (request): Promise<EventResult> => {
       const body = parse(IdentifyRequestSchema, request, 'identify body');

@@ -3,7 +3,6 @@
 // analytics.js (@segment/analytics-next's browser bundle) in Chromium with only `cdnURL` and a
 // write key, served from a page on another origin. Both authenticate with HTTP Basic.
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Analytics } from '@segment/analytics-node';
 import { Client } from 'pg';
@@ -11,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { createApiServer } from '../../api';
 import { createRouter } from '../../routing';
 import { launchChromium } from '../support/browser';
+import { pageServer } from '../support/page-server';
 import { createTestStore, type TestStore } from '../support/db';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { snapshotOf, sendStep } from '../routing/fixtures';
@@ -112,16 +112,3 @@ describe('Segment libraries against Touchpoint', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
   });
 });
-
-/** A static page server on another origin than the API, as a shop's site would be. */
-function pageServer(files: Record<string, string>): { listen(): Promise<string>; close(): Promise<void> } {
-  const server: Server = createServer((request, response) => {
-    const body = files[request.url ?? ''];
-    if (body === undefined) return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': request.url!.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' }).end(body);
-  });
-  return {
-    listen: () => new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as { port: number }).port}`))),
-    close: () => new Promise((done) => server.close(() => done())),
-  };
-}
