@@ -1,4 +1,5 @@
-// Bearer API keys with roles: `Authorization: Bearer <key>`, compared in constant time against
+// API keys with roles: `Authorization: Bearer <key>`, or HTTP Basic with the key as user name and
+// an empty password (how Segment's libraries send a write key). Compared in constant time against
 // every key; a hook may require roles, and the matched key's name and role land on the request.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -25,10 +26,13 @@ declare module 'fastify' {
   }
 }
 
-export const ROLES: readonly Role[] = ['ingest', 'support', 'admin'];
+export const ROLES: readonly Role[] = ['ingest', 'browser', 'support', 'admin'];
+
+/** Roles that may send events. A browser key is public (it sits in a web page): it is let in only where a route lists it. */
+export const SENDER_ROLES: readonly Role[] = ['ingest', 'browser', 'admin'];
 
 const HOW_TO_GET_A_KEY =
-  'Send `Authorization: Bearer <key>`. Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
+  'Send `Authorization: Bearer <key>` (or HTTP Basic with the key as user name and an empty password, as Segment libraries do). Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
   'without it, `npm start` generates one and prints it. Ask whoever runs Touchpoint for a key.';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -39,7 +43,7 @@ export function toApiKey(key: string | ApiKey, index: number): ApiKey {
 }
 
 export interface BearerAuthOptions {
-  /** Roles allowed through; others get 403. @default every role */
+  /** Roles allowed through; others get 403. @default every role but `browser` */
   roles?: readonly Role[];
   /** What the routes do, for the 403 message ("read customers and runs"). @default 'use these routes' */
   purpose?: string;
@@ -47,26 +51,51 @@ export interface BearerAuthOptions {
 
 /** An onRequest hook that rejects requests without one of `apiKeys` (401) or with a key of another role (403). */
 export function bearerAuth(apiKeys: readonly (string | ApiKey)[], options: BearerAuthOptions = {}): (request: FastifyRequest) => Promise<void> {
-  // Hashing gives equal-length buffers, so timingSafeEqual never leaks a key's length.
-  const keys = apiKeys.map(toApiKey).filter((k) => k.key !== '').map((k) => ({ digest: digest(k.key), name: k.name, role: k.role }));
+  const match = keyMatcher(apiKeys);
+  const roles = options.roles ?? ROLES.filter((role) => role !== 'browser');
   return async (request) => {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match?.[1]) throw unauthorized(header ? 'The Authorization header is not "Bearer <key>".' : 'No API key.');
-    const candidate = digest(match[1]);
-    let found: (typeof keys)[number] | undefined;
-    for (const key of keys) if (timingSafeEqual(key.digest, candidate) && !found) found = key;
+    const found = match(presentedKey(request.headers.authorization));
     if (!found) throw unauthorized('This API key is not valid.');
     request.apiKey = { name: found.name, role: found.role };
-    if (options.roles && !options.roles.includes(found.role)) {
+    if (!roles.includes(found.role)) {
       throw new HttpError(
         403,
         'forbidden',
         `API key "${found.name}" has role ${found.role}, which may not ${options.purpose ?? 'use these routes'}; ` +
-          `it needs a key with role ${options.roles.join(' or ')}. Roles are set in TOUCHPOINT_API_KEYS as name:role:key.`,
+          `it needs a key with role ${roles.join(' or ')}. Roles are set in TOUCHPOINT_API_KEYS as name:role:key.`,
       );
     }
   };
+}
+
+/** A lookup of a presented key among `apiKeys`, constant time over every key. */
+export function keyMatcher(apiKeys: readonly (string | ApiKey)[]): (candidate: string) => AuthenticatedKey | null {
+  // Hashing gives equal-length buffers, so timingSafeEqual never leaks a key's length.
+  const keys = apiKeys.map(toApiKey).filter((k) => k.key !== '').map((k) => ({ digest: digest(k.key), name: k.name, role: k.role }));
+  return (candidate) => {
+    const given = digest(candidate);
+    let found: AuthenticatedKey | null = null;
+    for (const key of keys) if (timingSafeEqual(key.digest, given) && !found) found = { name: key.name, role: key.role };
+    return found;
+  };
+}
+
+/**
+ * The key an Authorization header carries: `Bearer <key>`, or `Basic base64(<key>:)` (Segment's
+ * libraries: the write key as user name, no password). Throws 401 naming what is wrong with it.
+ */
+export function presentedKey(header: string | undefined): string {
+  if (!header) throw unauthorized('No API key.');
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer?.[1]) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!basic?.[1]) throw unauthorized('The Authorization header is neither "Bearer <key>" nor HTTP Basic.');
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const [user, password] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  if (password !== '') throw unauthorized('HTTP Basic takes the API key as the user name and an empty password; this one has a password.');
+  if (user === '') throw unauthorized('The HTTP Basic user name (the API key) is empty.');
+  return user;
 }
 
 function unauthorized(what: string): HttpError {

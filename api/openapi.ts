@@ -71,7 +71,7 @@ export function openApiDocument(): Record<string, unknown> {
         'Send customer events in the Segment Spec shape. Every event needs a unique `messageId`: a retry with the same id ' +
         'is answered from the event log and never starts a journey or sends a message twice. Errors are `{ error: { code, message, issues? } }`.',
     },
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { writeKey: [] }],
     paths: {
       '/v1/identify': ingestRoute('Create or update a customer and its traits', 'IdentifyRequest', 'EventResult'),
       '/v1/track': ingestRoute('Record a customer event; starts and advances journeys', 'TrackRequest', 'EventResult'),
@@ -109,6 +109,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from TOUCHPOINT_API_KEYS: `Authorization: Bearer <key>`.' },
+        writeKey: { type: 'http', scheme: 'basic', description: 'The same key as a Segment write key: HTTP Basic with the key as user name and an empty password.' },
       },
     },
   };

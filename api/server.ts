@@ -1,15 +1,18 @@
 // createApiServer: the Fastify app for order systems — identify / track / batch behind API
-// keys, plus the public /healthz and /openapi.json. The caller decides where it listens.
+// keys (Segment's libraries included: see segment.ts), plus the public /healthz and
+// /openapi.json. The caller decides where it listens.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
-import { bearerAuth, type ApiKey } from './auth';
+import { bearerAuth, keyMatcher, SENDER_ROLES, type ApiKey } from './auth';
+import { refuseForBrowserKey } from './browser-key';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody, issuesOf } from './http-error';
 import type { LoggedEventInput } from '../store/types';
 import { ingest, ingestBatch, toLoggedEvent, type IngestCall } from './ingest';
 import { openApiDocument } from './openapi';
+import { acceptTextPlainJson, registerSegmentCors, registerSegmentSettings, segmentShortPath } from './segment';
 import { findUnstorable, MAX_NESTING } from './storable-input';
 import {
   AliasRequestSchema,
@@ -45,6 +48,13 @@ export interface ApiServerDeps {
    * as its own encapsulated plugin after the core routes. @default []
    */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /**
+   * Secret of identity verification (TOUCHPOINT_IDENTITY_SECRET): a browser key's call with a userId
+   * needs `context.userHash` = hex HMAC-SHA256 of the userId under it. @default none: browser keys send anonymous calls only
+   */
+  identitySecret?: string;
+  /** Touchpoint's address as browsers reach it (PUBLIC_URL), for analytics.js's settings. @default each request's protocol and Host */
+  publicUrl?: string;
 }
 
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -53,6 +63,8 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const app = Fastify({
     bodyLimit,
     logger: false,
+    // analytics.js posts to /v1/t, /v1/i, …, /v1/b: the same routes as /v1/track, /v1/identify, /v1/batch.
+    rewriteUrl: (request) => segmentShortPath(request.url ?? '/'),
     // Errors Fastify answers before routing (a malformed percent-encoding, an over-long path parameter) in our error shape.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
@@ -78,8 +90,20 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     return reply.code(down.length === 0 ? 200 : 503).send(body);
   });
 
+  const senders = SENDER_ROLES;
+  registerSegmentCors(app);
+  const matchKey = keyMatcher(deps.apiKeys);
+  registerSegmentSettings(app, {
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    mayLoad: (writeKey) => senders.some((role) => role === matchKey(writeKey)?.role),
+  });
   app.register(async (v1) => {
-    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, page, screen, alias, group, batch)' }));
+    acceptTextPlainJson(v1);
+    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: senders, purpose: 'send events (identify, track, page, screen, alias, group, batch)' }));
+    v1.addHook('preHandler', async (request) => {
+      if (request.apiKey?.role !== 'browser') return;
+      refuseForBrowserKey(request.body, { batch: request.url.split('?')[0] === '/v1/batch', identitySecret: deps.identitySecret });
+    });
     const now = () => new Date().toISOString();
     const ingestDeps = { store: deps.store, router: deps.router, log };
     // Each single route takes its call type's body (`type` optional) and ingests it as a batch of one.

@@ -42,6 +42,9 @@ export const EnvSchema = z.object({
   DATABASE_URL: optional,
   TOUCHPOINT_DATA_DIR: z.string().default('.data'),
   TOUCHPOINT_API_KEYS: optional,
+  TOUCHPOINT_IDENTITY_SECRET: optional
+    .refine((v) => v === undefined || v.length >= 32, { error: 'use at least 32 random characters, e.g. the output of `openssl rand -hex 32`' })
+    .meta({ description: 'Identity verification for browser keys: a call with a userId carries context.userHash = hex HMAC-SHA256 of the userId under this secret. Unset: browser keys send anonymous calls only.' }),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   SMTP_URL: optional

@@ -14,7 +14,7 @@ export const SESSION_SECONDS = 8 * 60 * 60;
 const SessionSchema = z.object({
   sid: z.string().min(16),
   name: z.string().min(1),
-  role: z.enum(['ingest', 'support', 'admin']),
+  role: z.enum(['ingest', 'browser', 'support', 'admin']),
   /** Expiry, milliseconds since the epoch. */
   exp: z.number().int(),
 });

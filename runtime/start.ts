@@ -170,6 +170,9 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       router,
       plugins,
       apiKeys: apiKeys.parsed,
+      ...(config.TOUCHPOINT_IDENTITY_SECRET ? { identitySecret: config.TOUCHPOINT_IDENTITY_SECRET } : {}),
+      // Unset: analytics.js is pointed back at the address it fetched its settings from.
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       health: async () => {
         const result: Record<string, string> = {};
         result.temporal = await temporal.connection.healthService

@@ -5,7 +5,8 @@ import type { Channel } from '../dsl/schema';
 import type { RunState } from '../core/run-state';
 import type { AuditRecord, ConsentChange, Contact, MessageRow, PushSubscriptionRecord, Suppression } from '../store/types';
 
-export type Role = 'ingest' | 'support' | 'admin';
+/** `browser`: a key for web pages, which may only send events and anonymous traits (api/browser-key.ts). */
+export type Role = 'ingest' | 'browser' | 'support' | 'admin';
 
 /** Who did something: the API key's name (or the inspector user), for the audit log. */
 export interface Actor {

@@ -16,7 +16,7 @@ describe('API keys with roles', () => {
   });
 
   test('an unknown role, a short key or too many colons is refused with the entry and the fix', () => {
-    expect(() => parseApiKeys(`desk:reader:${long('c')}`)).toThrow('TOUCHPOINT_API_KEYS entry 1 ("desk") has role "reader"; use one of ingest, support, admin.');
+    expect(() => parseApiKeys(`desk:reader:${long('c')}`)).toThrow('TOUCHPOINT_API_KEYS entry 1 ("desk") has role "reader"; use one of ingest, browser, support, admin.');
     expect(() => parseApiKeys(`${long('a')},support:short`)).toThrow(/entry 2 .*shorter than 16 characters/);
     expect(() => parseApiKeys(`a:b:c:${long('d')}`)).toThrow('is not "key", "role:key" or "name:role:key"');
   });
