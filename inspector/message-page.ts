@@ -3,8 +3,12 @@ import type { MessageRow } from '../store/types';
 import { html } from '../api/html';
 import { badge, messageHref, orDash, page, runHref, when, type PageOptions } from './layout';
 
-/** The CSP the email preview is served with: no scripts, no forms, no requests except images. */
-export const PREVIEW_CSP = "sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'";
+/**
+ * The CSP the email preview is served with: no scripts, no forms, and no request at all (images only
+ * from data: URLs). A remote image would tell its sender the email was opened, from a support agent's
+ * browser; the open pixel itself is taken out of the preview (tracking/rewrite-links.ts).
+ */
+export const PREVIEW_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -27,6 +31,7 @@ export function messagePage(session: NonNullable<PageOptions['session']>, messag
 ${subject !== null ? html`<dt>Subject</dt><dd>${subject}</dd>` : ''}
 </dl></section>
 ${hasHtml ? html`<section aria-labelledby="html"><h2 id="html">Email as sent</h2>
+<p class="muted">Remote images are not loaded and the open pixel is left out: opening this preview records no open.</p>
 <iframe class="preview" title="Email as sent: ${subject ?? message.template}" sandbox="" referrerpolicy="no-referrer" src="${messageHref(message.messageKey)}/preview"></iframe></section>` : ''}
 ${message.channel === 'email' && text(content.text) !== null ? html`<section aria-labelledby="text"><h2 id="text">Plain-text part</h2><pre>${text(content.text)}</pre></section>` : ''}
 ${message.channel === 'sms' ? html`<section aria-labelledby="sms"><h2 id="sms">Text message</h2><pre>${text(content.body) ?? text(content.text) ?? ''}</pre></section>` : ''}

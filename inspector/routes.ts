@@ -11,6 +11,7 @@ import { errorPage, loginPage, searchPage } from './login-page';
 import { customerHref, runHref } from './layout';
 import { messagePage, PREVIEW_CSP } from './message-page';
 import { findMessage } from './find-message';
+import { withoutTrackingPixel } from '../tracking/rewrite-links';
 import { runPage } from './run-page';
 import { journeysPage, reportPage } from './report-page';
 import { parseReportQuery, rangeForm } from './report-query';
@@ -192,8 +193,15 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       const message = await findMessage(service, request.params.messageKey);
       const body = message?.channel === 'email' && typeof message.content?.html === 'string' ? message.content.html : null;
       if (body === null) return reply.code(404).type('text/plain; charset=utf-8').header('content-security-policy', PREVIEW_CSP).send('This message has no email HTML to preview.');
-      // The stored HTML is served as it was sent; the sandbox CSP (and the frame's sandbox="") keep it inert.
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', PREVIEW_CSP).header('x-frame-options', 'SAMEORIGIN').send(body);
+      // The stored HTML as it was sent but for the open pixel; the sandbox CSP (and the frame's sandbox="")
+      // keep it inert and load nothing remote, so a support agent's look is no open.
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', PREVIEW_CSP)
+        .header('x-frame-options', 'SAMEORIGIN')
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-store')
+        .send(withoutTrackingPixel(body));
     });
   };
 }

@@ -105,8 +105,10 @@ class EventRouting {
     const entered = await this.enter(snapshot, key.key ?? '', workflowId);
     if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
     if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
-    // A run for this id is going on (entry `always`, or the same entry key again): it gets the event.
+    // A run for this id is going on (entry `always`, or the same entry key again): it gets the event,
+    // and the entry recorded for it is no new run in the journey report.
     if (await this.runs.signal(workflowId, this.event)) {
+      await this.store.markEntryJoinedRun({ journeyId: journey.id, customerId: this.customerId, entryKey: key.key ?? '', triggerMessageId: this.event.id });
       return this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: a run with this id is in progress; the event was delivered to it`);
     }
     // It closed between our start and our signal: now the id is free.

@@ -2,7 +2,7 @@
 // applied at open inside a transaction that holds an advisory lock, so two processes
 // opening the same database never race. Append new migrations; never edit an applied one.
 import type { Db } from './db';
-import { ROLLUP_MIGRATION } from './report-rollups';
+import { ENTRY_COUNT_MIGRATION, ROLLUP_MIGRATION } from './report-rollups';
 
 export interface Migration {
   /** Increasing, never reused. */
@@ -273,6 +273,12 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       `create index identity_links_customer_idx on identity_links (customer_id)`,
     ],
+  },
+  {
+    id: 10,
+    name: 'analytics: a run counts as entered once (events handed to a running run are no entries)',
+    // store/report-rollups.ts (ENTRY_COUNT_MIGRATION): the column, the entries trigger, the rows already here marked and rolled up again.
+    sql: ENTRY_COUNT_MIGRATION,
   },
 ];
 

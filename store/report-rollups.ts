@@ -11,7 +11,8 @@
 // snapshot, so a change is counted exactly once whether or not it was folded yet.
 //
 // Families, their time column, keys and counts (k and n columns of report_rollup):
-//   entries   journey_entries.entered_at  —                                 n1 entries
+//   entries   journey_entries.entered_at  —                                 n1 entries (rows that started a run:
+//             joined_run false; migration 10, ENTRY_COUNT_MIGRATION)
 //   endings   journey_runs.ended_at       k1 status, k2 end_reason          n1 runs
 //   messages  messages.created_at         k1 step_id, k2 reason             n1 decided, n2 delivered, n3 opened,
 //                                                                           n4 opened only by a proxy, n5 clicked
@@ -238,6 +239,45 @@ export const ROLLUP_MIGRATION: string[] = [
     select r.journey_id, 'answers', ${hour('r.answered_at')}, m.journey_version, r.step_id, r.kind, m.template, r.score::text,
       ${answerCounts('r').map((c) => `sum(${c})`).join(', ')}
     from survey_responses r join messages m on m.message_key = r.message_key group by 1, 2, 3, 4, 5, 6, 7, 8`,
+];
+
+/**
+ * Migration 10's statements for entries: a trigger event handed to a run already in progress (entry
+ * `always`, or the same entry key again) is recorded in journey_entries (the entry policy reads it) but
+ * is no entry of the report. The router marks such rows joined_run; the rows stored before are marked
+ * from what the tables know (the entry before it of the same workflow id, and no run of that id ending
+ * between the two: then the run was still going on), and the entries rollups are counted again.
+ */
+export const ENTRY_COUNT_MIGRATION: string[] = [
+  // No compaction folds entries while they are counted again (the report reads whatever is committed).
+  `select pg_advisory_xact_lock(${ROLLUP_COMPACTION_LOCK_KEY})`,
+  `alter table journey_entries add column joined_run boolean not null default false`,
+  `create or replace function report_rollup_entries() returns trigger language plpgsql as $$
+  begin
+    if tg_op = 'UPDATE' and row(old.journey_id, old.journey_version, ${hour('old.entered_at')}, old.joined_run)
+        is not distinct from row(new.journey_id, new.journey_version, ${hour('new.entered_at')}, new.joined_run) then
+      return null;
+    end if;
+    if tg_op <> 'INSERT' and not old.joined_run then ${change('entries', 'old', 'entered_at', "coalesce(old.journey_version, '')", [], ['1'], '-1')} end if;
+    if tg_op <> 'DELETE' and not new.joined_run then ${change('entries', 'new', 'entered_at', "coalesce(new.journey_version, '')", [], ['1'], '1')} end if;
+    return null;
+  end $$`,
+  // Entries are event times and endings clock times: a run that ended at or after the entry before and
+  // no later than this one closed the way for a new run; without such an ending this event joined it.
+  `update journey_entries e set joined_run = true
+    from (
+      select journey_id, customer_id, entry_key, trigger_message_id, workflow_id, entered_at,
+        lag(entered_at) over (partition by workflow_id order by entered_at, trigger_message_id) as previous_at
+      from journey_entries
+    ) p
+    where p.journey_id = e.journey_id and p.customer_id = e.customer_id and p.entry_key = e.entry_key
+      and p.trigger_message_id = e.trigger_message_id and p.previous_at is not null
+      and not exists (select 1 from journey_runs r where r.workflow_id = p.workflow_id and r.ended_at >= p.previous_at and r.ended_at <= p.entered_at)`,
+  `delete from report_rollup where family = 'entries'`,
+  `delete from report_rollup_changes where family = 'entries'`,
+  `insert into report_rollup_changes (journey_id, family, hour, journey_version, k1, k2, k3, k4, n1, n2, n3, n4, n5)
+    select journey_id, 'entries', ${hour('entered_at')}, coalesce(journey_version, ''), '', '', '', '', count(*), 0, 0, 0, 0
+    from journey_entries where not joined_run group by 1, 2, 3, 4`,
 ];
 
 const KEY = 'journey_id, family, span, at, journey_version, k1, k2, k3, k4';

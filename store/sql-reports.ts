@@ -33,10 +33,11 @@ const BUCKETS = `unnest($6::timestamptz[]) as b(start)`;
 const inBucket = (column: string) => `${column} >= greatest(b.start, $2::timestamptz) and ${column} < least(b.start + ${STEP}, $3::timestamptz)`;
 const BUCKET = `to_char(b.start at time zone 'UTC', 'YYYY-MM-DD')`;
 
+// Runs entered: a trigger event handed to a run in progress (joined_run) is no new entry.
 const ENTRIES = `
   select ${BUCKET} as bucket, count(*)::int as count
   from ${BUCKETS} join journey_entries e on e.journey_id = $1 and ${inBucket('e.entered_at')}
-  where ${versionIs('e.journey_version')}
+  where not e.joined_run and ${versionIs('e.journey_version')}
   group by b.start`;
 
 const ENDINGS = `

@@ -189,6 +189,14 @@ export class SqlStore implements Store {
     );
   }
 
+  async markEntryJoinedRun(entry: Pick<JourneyEntry, 'journeyId' | 'customerId' | 'entryKey' | 'triggerMessageId'>): Promise<void> {
+    await this.db.query(
+      `update journey_entries set joined_run = true
+       where journey_id = $1 and customer_id = $2 and entry_key = $3 and trigger_message_id = $4 and not joined_run`,
+      [entry.journeyId, entry.customerId, entry.entryKey, entry.triggerMessageId],
+    );
+  }
+
   // The message log and the audience (consent, suppressions, push) live in their own files.
   claimMessage(row: Parameters<Store['claimMessage']>[0]) { return this.messages.claim(row); }
   claimMessageForSend(row: Parameters<Store['claimMessage']>[0]) { return this.messages.claimForSend(row); }

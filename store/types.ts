@@ -248,6 +248,11 @@ export interface Store {
    * router needs lastEntry and recordEntry only when this answers false.
    */
   recordFirstEntry(entry: JourneyEntry): Promise<boolean>;
+  /**
+   * The recorded entry's trigger event went to a run already in progress instead of starting one: it
+   * stays for the entry policy but is no entry of the journey report (idempotent).
+   */
+  markEntryJoinedRun(entry: Pick<JourneyEntry, 'journeyId' | 'customerId' | 'entryKey' | 'triggerMessageId'>): Promise<void>;
 
   /**
    * Claim a send before calling the provider. Returns the existing row when the key was

@@ -56,6 +56,14 @@ export function trackingPixel(target: TrackingTarget): string {
   return `<img src="${base(target.publicUrl)}/t/o/${token}.gif" width="1" height="1" alt="">`;
 }
 
+/** trackingPixel's tag as it is in a sent message, whatever its address and token. */
+const PIXEL_TAG = /<img src="[^"<>]*\/t\/o\/[^"<>/]+\.gif" width="1" height="1" alt="">/gu;
+
+/** The HTML without the open pixel rewriteLinks put in, for previews that must not look like an open. */
+export function withoutTrackingPixel(html: string): string {
+  return html.replace(PIXEL_TAG, '');
+}
+
 export function rewriteLinks(html: string, target: TrackingTarget): TrackedHtml {
   const links: string[] = [];
   const own = `${base(target.publicUrl)}/`;
