@@ -2,6 +2,7 @@
 // the JSON body are Handlebars templates over one context (customer, traits, trigger, journey,
 // survey, run, step). Nothing is HTML-escaped; values inserted into the URL are percent-encoded.
 import Handlebars from 'handlebars';
+import { rawTarget } from './webhook-http';
 import type { JsonTemplate } from '../dsl/schema';
 import type { WebhookRequest } from './contract';
 
@@ -80,9 +81,13 @@ function renderJson(template: JsonTemplate, context: WebhookContext, where: stri
   return template;
 }
 
-/** Every string in the context percent-encoded: what the URL template inserts. */
+/**
+ * Every string in the context percent-encoded: what the URL template inserts. Dots too, so a
+ * value never makes a `.` or `..` path segment of its own (`..` → `%2E%2E`, which the request
+ * sends as it is: see webhook-http.ts).
+ */
 function urlEncoded(value: unknown): unknown {
-  if (typeof value === 'string') return encodeURIComponent(value);
+  if (typeof value === 'string') return encodeURIComponent(value).replace(/\./gu, '%2E');
   if (Array.isArray(value)) return value.map(urlEncoded);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, urlEncoded(v)]));
   return value;
@@ -105,6 +110,11 @@ export function renderWebhook(request: WebhookRequest, context: WebhookContext):
     throw new WebhookRenderError(`${step}: url renders to "${url}", which is not a URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new WebhookRenderError(`${step}: url renders to "${url}", which is not http(s)`);
+  // The path as rendered, not as WHATWG would normalise it: an encoded `..` from a value stays a segment.
+  const target = rawTarget(url);
+  if (!target) {
+    throw new WebhookRenderError(`${step}: url renders to "${url}": write it as http(s)://host/path, with any credentials in a header (Authorization), not in the URL`);
+  }
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(request.webhook.headers ?? {})) {
     const value = renderText(template, context, `${step}: header ${name}`);
@@ -112,5 +122,5 @@ export function renderWebhook(request: WebhookRequest, context: WebhookContext):
     headers[name] = value;
   }
   const body = request.webhook.body === undefined ? defaultBody(context) : renderJson(request.webhook.body, context, `${step}: body`);
-  return { url: parsed.toString(), headers, body: JSON.stringify(body) };
+  return { url: `${target.origin}${target.path}`, headers, body: JSON.stringify(body) };
 }

@@ -11,6 +11,7 @@ import type { Store, WebhookCall } from '../store/types';
 import { SIGNATURE_HEADER, signWebhook } from '../webhooks/signature';
 import type { ActivityDeps, JourneyActivities, WebhookOutcome, WebhookRequest } from './contract';
 import { progressOf, recordGivenProgress } from './record-progress';
+import { exchange } from './webhook-http';
 import { renderWebhook, webhookContext, WebhookRenderError } from './webhook-render';
 
 export const WEBHOOK_USER_AGENT = 'Touchpoint-Webhook/1';
@@ -107,12 +108,14 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
 /** One HTTP request under a per-attempt timeout; never throws for the receiver's failures. */
 async function send(url: string, init: { method: string; headers: Headers; body: string }, timeoutMs: number, cancel: AbortSignal, timeout: string): Promise<Answer & { retryAfterS?: number }> {
   const started = performance.now();
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]);
+  const timer = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([timer, cancel]);
   try {
-    // Redirects are not followed: a signed body must not travel to a host the journey does not name.
-    const response = await fetch(url, { ...init, signal, redirect: 'manual' });
-    const text = await response.text();
-    const retryAfter = Number(response.headers.get('retry-after'));
+    // Redirects are not followed (node:http never does): a signed body must not travel to a host the journey does not name.
+    // Not fetch: it would normalise an encoded `..` segment away (webhook-http.ts).
+    const response = await exchange(url, { method: init.method, headers: Object.fromEntries(init.headers), body: init.body, signal, maxBytes: EXCERPT * 4 });
+    const text = response.text;
+    const retryAfter = Number(response.headers['retry-after']);
     return {
       status: response.status,
       excerpt: text.slice(0, EXCERPT),
@@ -122,12 +125,12 @@ async function send(url: string, init: { method: string; headers: Headers; body:
   } catch (error) {
     // Cancelled by Temporal (the run ended): not the receiver's failure, nothing to record.
     if (cancel.aborted) throw error;
-    if (field(error, 'name') === 'TimeoutError') return { status: null, excerpt: null, why: `no answer from {host} within ${timeout}` };
+    if (timer.aborted) return { status: null, excerpt: null, why: `no answer from {host} within ${timeout}` };
     return { status: null, excerpt: null, why: `could not reach {host}: ${networkReason(error)}` };
   }
 }
 
-/** A string property of a thrown value. Not `instanceof`: fetch's errors may come from another realm. */
+/** A string property of a thrown value. Not `instanceof`: errors may come from another realm. */
 function field(value: unknown, name: string): string | undefined {
   const found: unknown = value !== null && typeof value === 'object' ? Reflect.get(value, name) : undefined;
   return typeof found === 'string' ? found : undefined;
@@ -135,7 +138,7 @@ function field(value: unknown, name: string): string | undefined {
 
 /** "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9" → the cause's code and message, once. */
 function networkReason(error: unknown): string {
-  const cause: unknown = error !== null && typeof error === 'object' ? Reflect.get(error, 'cause') : undefined;
+  const cause: unknown = error !== null && typeof error === 'object' ? (Reflect.get(error, 'cause') ?? error) : undefined;
   const code = field(cause, 'code');
   const message = field(cause, 'message') ?? field(error, 'message') ?? String(error);
   return code !== undefined && !message.includes(code) ? `${code} ${message}` : message;

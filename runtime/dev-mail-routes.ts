@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { bearerAuth, type ApiKey } from '../api/auth';
 import type { LocalSmtp } from './local-smtp';
 
-/** Caught mail holds customers' data: the routes need an API key like /v1. */
+/** Caught mail holds customers' data: the routes need a support or admin key (an ingest key, the one order systems hold, is refused). */
 export function registerDevMailRoutes(app: FastifyInstance, smtp: LocalSmtp, apiKeys: readonly (string | ApiKey)[]): void {
   app.register(async (dev) => {
-    dev.addHook('onRequest', bearerAuth(apiKeys));
+    dev.addHook('onRequest', bearerAuth(apiKeys, { roles: ['support', 'admin'], purpose: 'read the emails the local catch-all kept (/dev/mail)' }));
     routes(dev, smtp);
   });
 }

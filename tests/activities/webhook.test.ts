@@ -73,8 +73,8 @@ describe('callWebhook', () => {
     const [sent, ...more] = receiver.received;
     expect(more).toEqual([]);
     expect(sent?.method).toBe('PUT');
-    // Values in the URL are percent-encoded: the customer id stays one path segment.
-    expect(sent?.url).toBe('/customers/ada%2F1/notes?order=A-1042&who=ada%2B1%40example.com');
+    // Values in the URL are percent-encoded, dots too: the customer id stays one path segment.
+    expect(sent?.url).toBe('/customers/ada%2F1/notes?order=A-1042&who=ada%2B1%40example%2Ecom');
     expect(sent?.headers).toMatchObject({
       'content-type': 'application/json',
       'user-agent': 'Touchpoint-Webhook/1',
@@ -101,6 +101,22 @@ describe('callWebhook', () => {
     expect(await analytics.store.getWebhookCall(req.callKey)).toMatchObject({ done: true, ok: true, status: 200, attempts: 1, method: 'PUT', responseExcerpt: '{"received":true}' });
     expect(await attempt(2, req)).toEqual(outcome);
     expect(receiver.received).toHaveLength(1);
+  });
+
+  test('a customer id of ".", ".." or with "/" arrives at the receiver as one path segment holding that id', async () => {
+    const ids = ['.', '..', '../admin', 'a/../b', '...', './x', 'o\'brien\\x', 'zoë'];
+    for (const customerId of ids) {
+      receiver.received.splice(0);
+      const req = request({ url: `${receiver.url}/customers/{{customer.id}}/notes?who={{customer.id}}`, secret_env: undefined }, { customerId });
+      expect(await attempt(1, req)).toMatchObject({ ok: true, status: 200 });
+      const sent = receiver.received[0]?.url ?? '';
+      const [path = '', query = ''] = sent.split('?');
+      const segments = path.split('/').map(decodeURIComponent);
+      expect({ customerId, segments }).toEqual({ customerId, segments: ['', 'customers', customerId, 'notes'] });
+      expect(new URLSearchParams(query).get('who')).toBe(customerId);
+      // The log names the URL as it was requested, dots still encoded.
+      expect((await analytics.store.getWebhookCall(req.callKey))?.url).toBe(`${receiver.url}${sent}`);
+    }
   });
 
   test('without a body it sends the run, the trigger and the last survey answer (no traits)', async () => {
