@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { signUnsubscribeToken } from '../consent/tokens';
 import type { Channel } from '../dsl/schema';
+import { sizeProblem } from '../render/channel-limits';
 import { TemplateVersionMissingError, type RenderContext, type Renderer } from '../render/renderer';
 import { suppressionAddress } from '../store/sql-audience';
 import type { Contact, MessageRow, SendClaim, Store } from '../store/types';
@@ -148,6 +149,9 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
       // Retrying cannot fix a template: record the final outcome so the log and the run agree.
       return finish({ reason: 'failed:provider', detail: `${note}${channel}: TemplateRenderFailed: ${message}`, channel });
     }
+    // Never truncated, never sent: a cut subject or a ten-part SMS is not what the template's author wrote.
+    const tooLong = sizeProblem(channel, content, request.template);
+    if (tooLong) return finish({ reason: 'skipped:too_long', detail: `${note}${tooLong}`, channel });
 
     const address = decision.addresses.join(', ');
     // The channel calls this at the last moment before its provider could accept the message.

@@ -8,6 +8,9 @@ export const REASON_CODES = [
   'skipped:no_address',
   'skipped:frequency_cap',
   'skipped:duplicate',
+  // The rendered subject, SMS or push title/payload is longer than its channel allows
+  // (render/channel-limits.ts): never truncated, never sent.
+  'skipped:too_long',
   'deferred:quiet_hours',
   'failed:invalid_address',
   'failed:provider',

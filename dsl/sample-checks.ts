@@ -5,6 +5,7 @@
 import { compileTemplate, type RenderContext } from '../render/renderer';
 import { chooseVariant } from '../render/locale';
 import { missingFields, type MissingField } from '../render/sample-fields';
+import { SMS_MAX_SEGMENTS } from '../render/channel-limits';
 import { countSmsSegments, describeSmsLength } from '../render/sms-segments';
 import { TEMPLATE_PARTS } from '../render/template-file';
 import type { Problem } from './problems';
@@ -13,8 +14,8 @@ import type { Journey, SurveyStep } from './schema';
 import type { LoadedTemplate } from './templates';
 import type { PartialSourceFile, TemplateSourceFile } from './template-source';
 
-/** More parts than this is a problem: carriers reassemble up to about 10, and each part is billed. */
-export const MAX_SMS_SEGMENTS = 10;
+/** More parts than this is a problem: the limit the send decision path enforces (skipped:too_long). */
+export const MAX_SMS_SEGMENTS = SMS_MAX_SEGMENTS;
 
 /** Something validation tells without failing, e.g. an SMS part's length. */
 export interface TemplateNote {

@@ -1,45 +1,46 @@
-// A readable plain-text version of an email's HTML, for templates without an email.text part:
-// block elements become line breaks, links keep their URL, entities are decoded.
+// A readable plain-text version of an email's HTML, for templates without an email.text part,
+// through the html-to-text library (a full HTML parser: every named and numeric entity decoded).
+// Links read "label [url]", lists "- item", headings keep their case, images give their alt text.
+import { compile, type FormatCallback } from 'html-to-text';
 
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', hellip: '…', mdash: '—', ndash: '–', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', euro: '€' };
+/** An image is its alt text: a logo or a tracking pixel's URL is noise in a text part. */
+const altOnly: FormatCallback = (elem, _walk, builder) => {
+  const attribs = (elem as { attribs?: Record<string, string> }).attribs ?? {};
+  if (attribs.alt) builder.addInline(attribs.alt);
+};
 
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity[0] === '#') {
-      const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[entity.toLowerCase()] ?? whole;
-  });
-}
+/** A `javascript:` link has no address a reader could type: keep its label only. */
+const noScriptHref = (href: string) => (/^\s*javascript:/i.test(href) ? '' : href);
 
-const stripTags = (html: string) => html.replace(/<[^>]*>/g, '');
+const heading = (leadingLineBreaks: number) => ({ leadingLineBreaks, trailingLineBreaks: 2, uppercase: false });
 
-/** Plain text from HTML: no dependency, good enough for the text/plain alternative of an email. */
+const convert = compile({
+  // Mail clients reflow text parts; a hard wrap at 80 would split long URLs across lines.
+  wordwrap: false,
+  formatters: { altOnly },
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, linkBrackets: ['[', ']'], noAnchorUrl: true, pathRewrite: noScriptHref } },
+    { selector: 'img', format: 'altOnly' },
+    { selector: 'h1', options: heading(2) },
+    { selector: 'h2', options: heading(2) },
+    { selector: 'h3', options: heading(2) },
+    { selector: 'h4', options: heading(2) },
+    { selector: 'h5', options: heading(2) },
+    { selector: 'h6', options: heading(2) },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    // Email layouts are tables: their cells are blocks of text, not a data grid to align.
+    { selector: 'table', format: 'block' },
+    { selector: 'tr', format: 'block' },
+    { selector: 'td', format: 'block' },
+    { selector: 'th', format: 'block' },
+  ],
+});
+
+/** Plain text from HTML, for the text/plain alternative of an email. */
 export function htmlToText(html: string): string {
-  let text = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(head|style|script|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>([\s\S]*?)<\/a\s*>/gi, (_whole, dq?: string, sq?: string, bare?: string, inner = '') => {
-      // Entities are decoded once, at the end: decoding here would let "&lt;b&gt;" be stripped as a tag.
-      const url = (dq ?? sq ?? bare ?? '').trim();
-      const label = stripTags(inner).replace(/\s+/g, ' ').trim();
-      if (!url || url.startsWith('#') || /^javascript:/i.test(url)) return label;
-      if (!label || label === url || `mailto:${label}` === url) return url;
-      return `${label} (${url})`;
-    })
-    .replace(/<img\b[^>]*?\balt\s*=\s*"([^"]*)"[^>]*>/gi, '$1')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<li\b[^>]*>/gi, '\n- ')
-    .replace(/<\/(p|div|h[1-6]|ul|ol|table|blockquote|section|article|header|footer)\s*>/gi, '\n\n')
-    .replace(/<(p|div|h[1-6]|ul|ol|table|blockquote|section|article|header|footer)\b[^>]*>/gi, '\n\n')
-    .replace(/<\/tr\s*>/gi, '\n')
-    .replace(/<hr\b[^>]*>/gi, '\n\n---\n\n')
-    .replace(/<\/t[dh]\s*>/gi, ' ');
-  text = decodeEntities(stripTags(text));
-  return text
+  return convert(html)
     .split('\n')
-    .map((line) => line.replace(/[ \t\r\f\v\u00a0]+/g, ' ').trim())
+    .map((line) => line.replace(/[ \t\u00a0]+$/g, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

@@ -9,8 +9,8 @@ import { signPushClick } from './push-click-token';
 import { pushToSubscription, type EndpointResult } from './push-send';
 import { createVapidCache, type VapidCacheOptions } from './vapid-cache';
 
-/** Largest plaintext that fits the 4096 bytes every push service accepts (RFC 8030 §7.2) after aes128gcm's 103 bytes. */
-export const MAX_PUSH_PAYLOAD_BYTES = 3993;
+// The payload's size is checked by the decision path (render/channel-limits.ts), as every channel's.
+export { MAX_PUSH_PAYLOAD_BYTES } from '../../render/channel-limits';
 
 /** What the service worker (public/sw.js) receives in a `push` event, as JSON. */
 export const PushPayloadSchema = z.object({
@@ -77,13 +77,6 @@ export function createPushChannel(push: ActivityDeps['push'] | null, options: Pu
             }
           : null,
       };
-      const size = Buffer.byteLength(JSON.stringify(payload));
-      if (size > MAX_PUSH_PAYLOAD_BYTES) {
-        throw new Error(
-          `Template "${request.template}" renders a push message of ${size} bytes for customer ${request.customerId}; push services accept ` +
-            `${MAX_PUSH_PAYLOAD_BYTES}. Shorten push.title/push.body/push.url in templates/${request.template}.hbs.`,
-        );
-      }
       return payload;
     },
 

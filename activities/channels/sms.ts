@@ -5,6 +5,7 @@
 import type { ActivityDeps } from '../contract';
 import type { ChannelResult, ChannelSender } from './channel';
 import { normalisePhone } from './phone-number';
+import { SMS_MAX_SEGMENTS } from '../../render/channel-limits';
 import { countSmsSegments } from '../../render/sms-segments';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { classifyTwilioError } from './twilio-errors';
@@ -39,7 +40,8 @@ export function createSmsChannel(sms: SmsDeps | null): ChannelSender {
       const { segments, encoding } = countSmsSegments(text);
       // The send slot is waited for here, the last step before the decision path marks the message
       // `dispatching`: a worker that dies while it waits leaves nothing in doubt, and the retry sends.
-      const refused = limiter && text !== '' ? await slotRefusal(limiter) : null;
+      // A text the decision path refuses as too long (SMS_MAX_SEGMENTS) takes no slot.
+      const refused = limiter && text !== '' && segments <= SMS_MAX_SEGMENTS ? await slotRefusal(limiter) : null;
       return { text, segments, encoding, ...(refused ? { [RATE_LIMITED]: refused } : {}) };
     },
 

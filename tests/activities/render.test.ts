@@ -65,7 +65,7 @@ describe('template rendering', () => {
 });
 
 describe('htmlToText', () => {
-  test('keeps link URLs, turns blocks and list items into lines, drops styles and decodes entities', () => {
+  test('keeps link URLs as "label [url]", turns blocks and list items into lines, drops styles and decodes entities', () => {
     const html = `<html><head><style>p { color: red }</style><title>x</title></head><body>
       <h1>Your   order</h1>
       <p>Total: &euro;12 &amp; free&nbsp;shipping<br>Thanks!</p>
@@ -74,7 +74,19 @@ describe('htmlToText', () => {
       <p>&lt;b&gt;literal&lt;/b&gt;</p>
     </body></html>`;
     expect(htmlToText(html)).toBe(
-      'Your order\n\nTotal: €12 & free shipping\nThanks!\n\n- One\n- Two\n\nTrack it (https://example.com/o?id=1&x=2) or https://example.com\n\n<b>literal</b>',
+      'Your order\n\nTotal: €12 & free\u00a0shipping\nThanks!\n\n- One\n- Two\n\nTrack it [https://example.com/o?id=1&x=2] or https://example.com\n\n<b>literal</b>',
     );
+  });
+
+  test('decodes every HTML entity, named or numeric, not a short list of them', () => {
+    const html = '<p>Caff&egrave; &middot; cr&egrave;me br&ucirc;l&eacute;e &mdash; 5&thinsp;&times;&thinsp;2 &frac12; &hearts; &#8212; &#x2603; &laquo;ciao&raquo; &Omega;</p>';
+    expect(htmlToText(html)).toBe('Caffè · crème brûlée — 5\u2009×\u20092 ½ ♥ — ☃ «ciao» Ω');
+  });
+
+  test('an email layout table reads cell by cell; images give their alt text; mailto and javascript links stay readable', () => {
+    const html =
+      '<table><tr><td><img src="https://cdn.example.com/logo.png" alt="Negozio"></td></tr><tr><td><p>Ciao Giulia,</p><p>il tuo ordine &egrave; partito.</p></td></tr>' +
+      '<tr><td><a href="mailto:help@example.com">help@example.com</a> &middot; <a href="javascript:void(0)">chiudi</a> &middot; <a href="#top">su</a></td></tr></table>';
+    expect(htmlToText(html)).toBe('Negozio\n\nCiao Giulia,\n\nil tuo ordine è partito.\n\nhelp@example.com · chiudi · su');
   });
 });

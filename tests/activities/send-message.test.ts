@@ -85,7 +85,7 @@ describe('sendMessage over SMTP', () => {
     expect(mail?.html).not.toContain('<script>');
     expect(mail?.html).toContain(`href="https://example.com/start?c=${customerId}&amp;j=onboarding"`);
     expect(mail?.text).toBe(
-      `Hello <script>alert(1)</script>\n\nYour pro plan is ready & waiting.\n\nStart here (https://example.com/start?c=${customerId}&j=onboarding)\n`.trimEnd(),
+      `Hello <script>alert(1)</script>\n\nYour pro plan is ready & waiting.\n\nStart here [https://example.com/start?c=${customerId}&j=onboarding]\n`.trimEnd(),
     );
 
     expect(await store.getMessage(req.messageKey)).toMatchObject({

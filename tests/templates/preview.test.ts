@@ -62,7 +62,8 @@ describe('touchpoint preview', () => {
       'Wrote .data/previews/order.it.html',
       'Subject: Ordine B-1',
       '--- text part ---',
-      'Total 12,50 €',
+      // The text part keeps Intl's no-break space, as the HTML has it: "€" never wraps onto a line of its own.
+      'Total 12,50\u00a0€',
     ]);
   });
 
