@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Store } from '../store/types';
 import type { CustomerData, ErasureCounts } from '../store/personal-data';
-import { literal } from '../support/list-runs';
+import { keywordClause, matches } from '../support/visibility-query';
+import { CUSTOMER_ID } from '../workflows/search-attributes';
 import { SupportError } from '../support/errors';
 import type { Actor } from '../support/types';
 
@@ -95,7 +96,10 @@ export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
 /** Every execution labelled with the customer, whatever its status (continued-as-new ones included). */
 async function listExecutions(client: Client, customerId: string): Promise<ExecutionRecord[]> {
   const found: ExecutionRecord[] = [];
-  for await (const info of client.workflow.list({ query: `TouchpointCustomer = ${literal(customerId)}` })) {
+  // An id a query literal cannot carry exactly is narrowed by prefix (or not at all) and filtered here.
+  const { clause } = keywordClause(CUSTOMER_ID.name, customerId);
+  for await (const info of client.workflow.list(clause ? { query: clause } : {})) {
+    if (!matches(info.typedSearchAttributes, CUSTOMER_ID, customerId)) continue;
     found.push({
       workflowId: info.workflowId,
       runId: info.runId,

@@ -1,6 +1,6 @@
 // Listing journey runs from Temporal visibility by search attributes, one page per call:
 // never a scan of every workflow.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { JOURNEY_WORKFLOW } from '../workflows/definitions';
 import { SupportError } from './errors';
@@ -8,6 +8,8 @@ import { readRunState } from './run-state-reader';
 import { toRunSummary, type UiLink } from './run-summary';
 import type { RunListStatus, RunPage, SupportService } from './types';
 import { mapBounded } from '../core/bounded';
+import { CUSTOMER_ID, JOURNEY_ID } from '../workflows/search-attributes';
+import { keywordClause, literal, matches } from './visibility-query';
 
 export type ListRunsFilter = Parameters<SupportService['listRuns']>[0];
 
@@ -26,20 +28,31 @@ const EXECUTION_STATUS: Record<RunListStatus, string> = {
   cancelled: 'Canceled',
 };
 
-/** A visibility-query string literal. */
-export function literal(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** The visibility query for a filter (exported for tests and docs). */
+/**
+ * The visibility query for a filter (exported for tests and docs). A customer, journey or task
+ * queue a literal cannot carry exactly (support/visibility-query.ts) is narrowed by prefix, and
+ * `exactly` keeps only the executions the filter names.
+ */
 export function runsQuery(filter: ListRunsFilter, taskQueue?: string): string {
   const clauses = [`WorkflowType = ${literal(JOURNEY_WORKFLOW)}`];
-  if (taskQueue) clauses.push(`TaskQueue = ${literal(taskQueue)}`);
-  if (filter.customerId) clauses.push(`TouchpointCustomer = ${literal(filter.customerId)}`);
-  if (filter.journeyId) clauses.push(`TouchpointJourney = ${literal(filter.journeyId)}`);
+  const add = (name: string, value: string) => {
+    const { clause } = keywordClause(name, value);
+    if (clause) clauses.push(clause);
+  };
+  if (taskQueue) add('TaskQueue', taskQueue);
+  if (filter.customerId) add(CUSTOMER_ID.name, filter.customerId);
+  if (filter.journeyId) add(JOURNEY_ID.name, filter.journeyId);
   // A run that continued-as-new is listed once, as its latest execution.
   clauses.push(filter.status ? `ExecutionStatus = ${literal(EXECUTION_STATUS[filter.status])}` : `ExecutionStatus != 'ContinuedAsNew'`);
   return clauses.join(' AND ');
+}
+
+/** Whether a listed execution is one the filter names (a prefix-narrowed query also finds others). */
+function exactly(filter: ListRunsFilter, taskQueue: string | undefined, info: WorkflowExecutionInfo): boolean {
+  if (taskQueue && info.taskQueue !== taskQueue) return false;
+  if (filter.customerId && !matches(info.typedSearchAttributes, CUSTOMER_ID, filter.customerId)) return false;
+  if (filter.journeyId && !matches(info.typedSearchAttributes, JOURNEY_ID, filter.journeyId)) return false;
+  return true;
 }
 
 /** Runs of one page whose state or result is read at the same time. */
@@ -65,7 +78,8 @@ async function within<T>(ms: number, read: Promise<T | null>): Promise<T | null>
  * the `touchpoint-no-step-attribute` patch keep up to date (else blank). Up to
  * STATE_READS_AT_ONCE reads run at once. Filtering by completed, exited or converted filters
  * that page after reading results, so such a page may hold fewer than `pageSize` runs while a
- * token follows.
+ * token follows; so may a page for a customer id a query literal cannot carry exactly
+ * (support/visibility-query.ts), whose listing is narrowed by prefix and then filtered here.
  */
 export async function listRuns(deps: { client: Client; namespace: string; ui: UiLink; taskQueue?: string }, filter: ListRunsFilter): Promise<RunPage> {
   const pageSize = Math.min(Math.max(1, Math.floor(filter.pageSize ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
@@ -87,7 +101,8 @@ export async function listRuns(deps: { client: Client; namespace: string; ui: Ui
     throw error;
   }
   const converter = deps.client.options.loadedDataConverter;
-  const infos = await Promise.all((response.executions ?? []).map((raw) => executionInfoFromRaw(raw, converter, raw, deps.namespace)));
+  const listed = await Promise.all((response.executions ?? []).map((raw) => executionInfoFromRaw(raw, converter, raw, deps.namespace)));
+  const infos = listed.filter((info) => exactly(filter, deps.taskQueue, info));
   const runs = await mapBounded(infos, STATE_READS_AT_ONCE, async (info) => {
     const state =
       info.status.name === 'COMPLETED' ? await readRunState(deps.client, info)
