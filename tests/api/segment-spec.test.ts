@@ -73,7 +73,10 @@ describe.each(STORE_KINDS)('the Segment Spec API on %s', (kind: TestStoreKind) =
       },
     });
     expect(batch.status).toBe(200);
-    expect(batch.body.results[0].runs).toEqual([expect.objectContaining({ journeyId: 'pricing', workflowId: run('pricing', customer), action: 'signalled' })]);
+    expect(batch.body.results[0].runs).toEqual([
+      expect.objectContaining({ journeyId: 'pricing', action: 'skipped', reason: expect.stringContaining('trigger.where does not hold') }),
+      expect.objectContaining({ journeyId: 'pricing', workflowId: run('pricing', customer), action: 'signalled' }),
+    ]);
     expect(batch.body.results[1].runs).toEqual([{ journeyId: 'app', workflowId: run('app', customer), action: 'started' }]);
     const signals = (await runHistory(temporal.client, run('pricing', customer))).signals;
     expect(signals).toEqual([expect.objectContaining({ id: id('pg-2'), name: 'page.viewed', properties: { path: '/checkout', name: 'Checkout' } })]);
