@@ -3,6 +3,7 @@
 // spaces, page/screen/alias/group calls, anonymous ids linked to customers, per-item batch
 // refusals, sentAt-corrected event time, messageId conflicts and value size limits.
 import { createApiServer } from '../../api';
+import { createTouchpointClient } from '../../client';
 import { createRouter } from '../../routing';
 import { createTestStore, STORE_KINDS, type TestStore, type TestStoreKind } from '../support/db';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -259,5 +260,26 @@ describe.each(STORE_KINDS)('the Segment Spec API on %s', (kind: TestStoreKind) =
     expect(inBatch.body.results).toEqual([{ messageId: id('c-1'), duplicate: true, conflict: true, runs: first.body.runs }]);
     const [row] = (await eventsOf(customer)).filter((r) => r.message_id === id('c-1'));
     expect(row).toMatchObject({ properties: { total: 10 }, payload_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+  it('the typed client sends page, screen, alias and group calls', async () => {
+    const client = createTouchpointClient({ baseUrl: api.url, apiKey: API_KEY });
+    const customer = id('cli');
+    expect(await client.page({ userId: customer, name: 'Pricing', messageId: id('cli-page') })).toMatchObject({ duplicate: false, runs: [{ journeyId: 'pricing', action: 'started' }] });
+    expect(await client.screen({ anonymousId: id('cli-device'), name: 'Home', messageId: id('cli-screen') })).toMatchObject({ duplicate: false, runs: [{ journeyId: 'app', action: 'started' }] });
+    expect(await client.alias({ userId: customer, previousId: id('cli-device'), messageId: id('cli-alias') })).toMatchObject({ duplicate: false });
+    expect(await client.group({ userId: customer, groupId: 'acme', messageId: id('cli-group') })).toMatchObject({ duplicate: false });
+    expect((await eventsOf(customer)).map((row) => row.type).sort()).toEqual(['alias', 'group', 'page', 'screen']);
+  });
+
+  it('documents the calls, refused batch items and the size limits in the OpenAPI document', async () => {
+    const { body } = await api.call('GET', '/openapi.json', { key: null });
+    for (const path of ['/v1/page', '/v1/screen', '/v1/alias', '/v1/group']) expect(body.paths[path].post.responses['200']).toBeDefined();
+    expect(body.paths['/v1/page'].post.summary).toContain('page.viewed');
+    expect(JSON.stringify(body.components.schemas.BatchResult)).toContain('#/components/schemas/RefusedItem');
+    expect(body.components.schemas.RefusedItem.required).toEqual(expect.arrayContaining(['index', 'messageId', 'refused', 'error']));
+    expect(body.components.schemas.TrackRequest.properties.anonymousId).toBeDefined();
+    expect(body.components.schemas.TrackRequest.properties.properties.description).toContain('8192 bytes');
+    expect(body.components.schemas.IdentifyRequest.properties.traits.description).toContain('8192 bytes');
+    expect(body.components.schemas.EventResult.properties.conflict).toBeDefined();
   });
 });
