@@ -2,6 +2,7 @@
 // schemas.ts so the document and the validation can never disagree.
 import { z } from 'zod';
 import { RoutedRunSchema } from '../routing/result';
+import { PAGE_EVENT, SCREEN_EVENT } from '../core/events';
 import * as s from './schemas';
 import { PushSubscriptionRequestSchema, PushUnsubscribeRequestSchema } from './routes/push-schemas';
 import * as support from './routes/support-schemas';
@@ -12,8 +13,13 @@ import { JourneyReportSchema } from '../analytics/report-schema';
 const components = [
   ['IdentifyRequest', s.IdentifyRequestSchema],
   ['TrackRequest', s.TrackRequestSchema],
+  ['PageRequest', s.PageRequestSchema],
+  ['ScreenRequest', s.ScreenRequestSchema],
+  ['AliasRequest', s.AliasRequestSchema],
+  ['GroupRequest', s.GroupRequestSchema],
   ['BatchRequest', s.BatchRequestSchema],
   ['EventResult', s.EventResultSchema],
+  ['RefusedItem', s.RefusedItemSchema],
   ['BatchResult', s.BatchResultSchema],
   ['RoutedRun', RoutedRunSchema],
   ['Error', s.ErrorBodySchema],
@@ -68,14 +74,24 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'Touchpoint API',
       version: '1.0.0',
       description:
-        'Send customer events in the Segment Spec shape. Every event needs a unique `messageId`: a retry with the same id ' +
-        'is answered from the event log and never starts a journey or sends a message twice. Errors are `{ error: { code, message, issues? } }`.',
+        'Send customer events in the Segment Spec shape (identify, track, page, screen, alias, group, batch). Every event needs a unique `messageId`: a retry with the same id ' +
+        'is answered from the event log and never starts a journey or sends a message twice (a reused id with other content is answered `conflict: true`). ' +
+        `Each trait and property value is at most ${s.MAX_VALUE_BYTES} bytes as JSON and each name at most ${s.MAX_KEY_LENGTH} characters (400 naming the field). ` +
+        'Errors are `{ error: { code, message, issues? } }`.',
     },
     security: [{ bearerAuth: [] }, { writeKey: [] }],
     paths: {
       '/v1/identify': ingestRoute('Create or update a customer and its traits', 'IdentifyRequest', 'EventResult'),
       '/v1/track': ingestRoute('Record a customer event; starts and advances journeys', 'TrackRequest', 'EventResult'),
-      '/v1/batch': ingestRoute(`Up to ${s.MAX_BATCH} identify/track events in one call`, 'BatchRequest', 'BatchResult'),
+      '/v1/page': ingestRoute(`Record a page view; journeys see it as the event ${PAGE_EVENT}`, 'PageRequest', 'EventResult'),
+      '/v1/screen': ingestRoute(`Record a screen view; journeys see it as the event ${SCREEN_EVENT}`, 'ScreenRequest', 'EventResult'),
+      '/v1/alias': ingestRoute('Link an anonymous id (previousId) to a customer', 'AliasRequest', 'EventResult'),
+      '/v1/group': ingestRoute('Record the account, company or team a customer belongs to', 'GroupRequest', 'EventResult'),
+      '/v1/batch': ingestRoute(
+        `Up to ${s.MAX_BATCH} calls of any type in one call; invalid items are refused one by one (200, with \`refused: true\` items in results)`,
+        'BatchRequest',
+        'BatchResult',
+      ),
       '/v1/push-subscriptions': {
         post: {
           summary: "Store a browser's push subscription for a customer (call it from your backend, never the browser)",

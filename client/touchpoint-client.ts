@@ -1,9 +1,22 @@
 // createTouchpointClient: a small typed client for the Touchpoint HTTP API — events for order
-// systems (track / identify / batch) and the support routes (customers, runs, consent, audit, reports).
+// systems (track / identify / page / screen / alias / group / batch) and the support routes (customers, runs, consent, audit, reports).
 import type { z } from 'zod';
 import { JourneyReportSchema } from '../analytics/report-schema';
 import type { JourneyReport, ReportQuery } from '../analytics/types';
-import { BatchResultSchema, EventResultSchema, type BatchItem, type BatchRequestSchema, type BatchResult, type EventResult, type IdentifyRequestSchema, type TrackRequestSchema } from '../api/schemas';
+import {
+  BatchResultSchema,
+  EventResultSchema,
+  type AliasRequestSchema,
+  type BatchItem,
+  type BatchRequestSchema,
+  type BatchResult,
+  type EventResult,
+  type GroupRequestSchema,
+  type IdentifyRequestSchema,
+  type PageRequestSchema,
+  type ScreenRequestSchema,
+  type TrackRequestSchema,
+} from '../api/schemas';
 import type { Channel } from '../dsl/schema';
 import type { AuditEntry, CustomerView, RunDetail, RunListStatus, RunPage, RunSummary } from '../support/types';
 import { TouchpointApiError } from './errors';
@@ -14,7 +27,15 @@ import type { CustomerExport, ErasureResult } from '../privacy/service';
 export type TrackInput = Omit<z.input<typeof TrackRequestSchema>, 'type'>;
 /** An identify call as you send it (`traits` defaults to {}). */
 export type IdentifyInput = Omit<z.input<typeof IdentifyRequestSchema>, 'type'>;
-/** One item of a batch: an identify or track call with its `type`. */
+/** A page view as you send it (journeys see the event `page.viewed`). */
+export type PageInput = Omit<z.input<typeof PageRequestSchema>, 'type'>;
+/** A screen view as you send it (journeys see the event `screen.viewed`). */
+export type ScreenInput = Omit<z.input<typeof ScreenRequestSchema>, 'type'>;
+/** An alias: the anonymous id `previousId` now belongs to `userId`. */
+export type AliasInput = Omit<z.input<typeof AliasRequestSchema>, 'type'>;
+/** A group call: the account, company or team the customer belongs to. */
+export type GroupInput = Omit<z.input<typeof GroupRequestSchema>, 'type'>;
+/** One item of a batch: any call with its `type`. */
 export type BatchItemInput = z.input<typeof BatchRequestSchema>['batch'][number];
 export type { BatchItem, BatchResult, EventResult };
 
@@ -43,6 +64,11 @@ export type ReportOptions = Omit<ReportQuery, 'journeyId'>;
 export interface TouchpointClient {
   track(event: TrackInput): Promise<EventResult>;
   identify(event: IdentifyInput): Promise<EventResult>;
+  page(event: PageInput): Promise<EventResult>;
+  screen(event: ScreenInput): Promise<EventResult>;
+  alias(event: AliasInput): Promise<EventResult>;
+  group(event: GroupInput): Promise<EventResult>;
+  /** Each item on its own: refused items come back in `results` with `refused: true` and the reason. */
   batch(items: BatchItemInput[]): Promise<BatchResult>;
   /** By customer id, email or phone; a 404 TouchpointApiError when nobody matches. */
   findCustomer(query: string): Promise<CustomerView>;
@@ -99,6 +125,10 @@ export function createTouchpointClient(options: TouchpointClientOptions): Touchp
   return {
     track: (event) => call(EventResultSchema, 'POST', '/v1/track', { ...event, type: 'track' }),
     identify: (event) => call(EventResultSchema, 'POST', '/v1/identify', { ...event, type: 'identify' }),
+    page: (event) => call(EventResultSchema, 'POST', '/v1/page', { ...event, type: 'page' }),
+    screen: (event) => call(EventResultSchema, 'POST', '/v1/screen', { ...event, type: 'screen' }),
+    alias: (event) => call(EventResultSchema, 'POST', '/v1/alias', { ...event, type: 'alias' }),
+    group: (event) => call(EventResultSchema, 'POST', '/v1/group', { ...event, type: 'group' }),
     batch: (items) => call(BatchResultSchema, 'POST', '/v1/batch', { batch: items }),
     findCustomer: (query) => call(CustomerViewSchema, 'GET', `/v1/customers/${id(query)}`),
     listRuns: (filter = {}) =>

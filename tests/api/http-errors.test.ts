@@ -116,8 +116,9 @@ describe('the API edges', () => {
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
-      '/healthz', '/openapi.json', '/v1/audit', '/v1/batch', '/v1/customers/{id}/consent', '/v1/customers/{id}/exit-all', '/v1/customers/{query}',
-      '/v1/identify', '/v1/push-subscriptions', '/v1/reports/journeys/{journeyId}', '/v1/runs', '/v1/runs/{workflowId}', '/v1/runs/{workflowId}/exit', '/v1/track',
+      '/healthz', '/openapi.json', '/v1/alias', '/v1/audit', '/v1/batch', '/v1/customers/{id}/consent', '/v1/customers/{id}/exit-all', '/v1/customers/{query}',
+      '/v1/group', '/v1/identify', '/v1/page', '/v1/push-subscriptions', '/v1/reports/journeys/{journeyId}', '/v1/runs', '/v1/runs/{workflowId}', '/v1/runs/{workflowId}/exit',
+      '/v1/screen', '/v1/track',
     ]);
     expect(body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/healthz'].get.security).toEqual([]);

@@ -52,6 +52,7 @@ async function seedCustomer(db: Db, store: Store, customerId: string, email: str
   await store.addSuppression({ channel: 'email', address: email, reason: 'complaint', detail: null, at: AT });
   await store.savePushSubscription({ customerId, endpoint: `https://push.example.com/${customerId}`, p256dh: 'p', auth: 'a', at: AT });
   await store.appendAudit({ at: AT, actor: 'desk', action: 'run.exit', target: workflowId, reason: 'asked by phone' });
+  await store.linkIdentities([{ anonymousId: `cookie-${customerId}`, customerId, messageId: `m-${customerId}-link`, at: AT }]);
   return { workflowId, messageKey };
 }
 
@@ -72,7 +73,7 @@ describe.each(STORE_KINDS)('personal data in the store (%s)', (kind) => {
     const data = await adb.store.personalData.exportCustomer(ann);
     const count = (table: string) => data.tables[table]?.length;
     expect(Object.fromEntries(Object.keys(data.tables).map((t) => [t, count(t)]))).toEqual({
-      contacts: 1, events: 1, push_subscriptions: 1, journey_entries: 1, journey_runs: 1, run_steps: 1, messages: 1,
+      contacts: 1, events: 1, identity_links: 1, push_subscriptions: 1, journey_entries: 1, journey_runs: 1, run_steps: 1, messages: 1,
       survey_responses: 1, webhook_calls: 1, consent_changes: 1, suppressions: 1, audit_log: 1,
     });
     expect(data.tables.contacts?.[0]).toMatchObject({ customer_id: ann, email: 'ann@example.com', traits: { first_name: 'Ann', city: 'Torino' } });
@@ -91,7 +92,7 @@ describe.each(STORE_KINDS)('personal data in the store (%s)', (kind) => {
 
     const counts = await adb.store.personalData.eraseCustomer(ann, 'erased-0123abcd');
     expect(counts).toEqual({
-      deleted: { contacts: 1, push_subscriptions: 1 },
+      deleted: { contacts: 1, identity_links: 1, push_subscriptions: 1 },
       anonymised: { events: 1, journey_entries: 1, journey_runs: 1, run_steps: 1, messages: 1, survey_responses: 1, webhook_calls: 1 },
       kept: { suppressions: 1, consent_changes: 1 },
     });
@@ -127,7 +128,7 @@ describe.each(STORE_KINDS)('personal data in the store (%s)', (kind) => {
 
   it('erasing again finds nothing more to change', async () => {
     const counts = await adb.store.personalData.eraseCustomer(ann, 'erased-ffff');
-    expect(counts.deleted).toEqual({ contacts: 0, push_subscriptions: 0 });
+    expect(counts.deleted).toEqual({ contacts: 0, identity_links: 0, push_subscriptions: 0 });
     expect(Object.values(counts.anonymised).every((n) => n === 0)).toBe(true);
   });
 });
