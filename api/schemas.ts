@@ -80,6 +80,15 @@ export const EventResultSchema = z
     messageId: z.string(),
     duplicate: z.boolean().meta({ description: 'True when this messageId was already processed; `runs` is the first answer.' }),
     runs: z.array(RoutedRunSchema),
+    pending: z
+      .literal(true)
+      .optional()
+      .meta({
+        description:
+          'Present when the event is logged but not routed yet because Temporal is unreachable (the answer is then 202): ' +
+          'it is routed in order with the customer\'s other events once Temporal is back, and `runs` is empty until then. ' +
+          'Do not resend it; a resend with the same messageId is safe.',
+      }),
   })
   .meta({ description: 'What happened to one event.' });
 export const BatchResultSchema = z.object({ results: z.array(EventResultSchema).meta({ description: 'One result per item, in order.' }) });

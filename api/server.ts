@@ -7,7 +7,8 @@ import type { Store } from '../store/types';
 import { bearerAuth, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody } from './http-error';
-import { ingest, ingestBatch, toLoggedEvent } from './ingest';
+import { anyPending, ingest, ingestBatch, toLoggedEvent } from './ingest';
+import type { RoutingBacklog } from '../routing/backlog';
 import { openApiDocument } from './openapi';
 import { findUnstorable } from './storable-input';
 import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
@@ -15,6 +16,8 @@ import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type Bat
 export interface ApiServerDeps {
   store: Store;
   router: Router;
+  /** Events that cannot be routed now (Temporal unreachable) wait here and are answered 202. @default none: a 503 */
+  backlog?: RoutingBacklog;
   /**
    * Accepted bearer keys; none means every /v1 request is refused. A plain string is an admin
    * key; ingest routes take ingest and admin keys.
@@ -67,19 +70,26 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   app.register(async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, batch)' }));
     const now = () => new Date().toISOString();
-    v1.post('/v1/identify', async (request): Promise<EventResult> => {
+    // 202 when an event is logged but waits for Temporal (`pending`), 200 when it is routed.
+    v1.post('/v1/identify', async (request, reply): Promise<EventResult> => {
       const body = parse(IdentifyRequestSchema, request, 'identify body');
-      return ingest(deps, toLoggedEvent({ ...body, type: 'identify' }, now()));
+      const result = await ingest(deps, toLoggedEvent({ ...body, type: 'identify' }, now()));
+      if (anyPending([result])) reply.code(202);
+      return result;
     });
-    v1.post('/v1/track', async (request): Promise<EventResult> => {
+    v1.post('/v1/track', async (request, reply): Promise<EventResult> => {
       const body = parse(TrackRequestSchema, request, 'track body');
-      return ingest(deps, toLoggedEvent({ ...body, type: 'track' }, now()));
+      const result = await ingest(deps, toLoggedEvent({ ...body, type: 'track' }, now()));
+      if (anyPending([result])) reply.code(202);
+      return result;
     });
-    v1.post('/v1/batch', async (request): Promise<BatchResult> => {
+    v1.post('/v1/batch', async (request, reply): Promise<BatchResult> => {
       // Every item is validated before the first is written: a bad batch changes nothing.
       const { batch } = parse(BatchRequestSchema, request, 'batch body');
       const receivedAt = now();
-      return { results: await ingestBatch(deps, batch.map((item) => toLoggedEvent(item, receivedAt))) };
+      const results = await ingestBatch(deps, batch.map((item) => toLoggedEvent(item, receivedAt)));
+      if (anyPending(results)) reply.code(202);
+      return { results };
     });
   });
   for (const plugin of deps.plugins ?? []) app.register(plugin);

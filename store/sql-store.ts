@@ -128,6 +128,8 @@ export class SqlStore implements Store {
   recordEvents(inputs: LoggedEventInput[]) { return this.events.record(inputs); }
   async markEventRouted(messageId: string, routing: unknown) { await this.events.markRouted([{ messageId, routing }]); }
   async markEventsRouted(routed: Parameters<Store['markEventsRouted']>[0]) { await this.events.markRouted(routed); }
+  unroutedCustomers(options: Parameters<Store['unroutedCustomers']>[0]) { return this.events.unroutedCustomers(options); }
+  unroutedEvents(customerId: string, limit: number) { return this.events.unroutedEvents(customerId, limit); }
 
   async lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null> {
     const rows = await this.db.query<DbRow>(
