@@ -155,6 +155,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       journeys: loaded.journeys,
+      temporalAddress,
     });
     const privacy = createPrivacyService({
       store,
