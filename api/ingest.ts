@@ -1,7 +1,9 @@
 // Events through the spine: event log (dedupe by messageId) → contacts → engagement counts of
 // tracked messages → router → mark routed, one event or a whole batch at a time. A retry of a
 // routed event is answered from the log with no second effect.
+import type { RoutingBacklog } from '../routing/backlog';
 import type { RouteContext, Router } from '../routing/router';
+import { isTemporalUnavailable } from '../temporal/unavailable';
 import { RoutingResultSchema, type RoutingResult } from '../routing/result';
 import type { LoggedEvent, LoggedEventInput, Store } from '../store/types';
 import { mapBounded } from '../core/bounded';
@@ -16,6 +18,11 @@ export interface IngestDeps {
   router: Router;
   /** Where a messageId reused for other content is reported. @default a line on stderr */
   log?: (line: string) => void;
+  /**
+   * Where events go that cannot be routed now (Temporal unreachable): they are answered
+   * `pending` and routed later in order. @default none: such an event is a 503 (retry it)
+   */
+  backlog?: RoutingBacklog;
 }
 
 /** An identify/track/page/screen/alias/group call as validated (a batch item, or a single route's body with its type). */
@@ -138,7 +145,17 @@ export async function ingestBatch(deps: IngestDeps, calls: LoggedEventInput[]): 
       if (engagement) await storeCall(`messageId ${event.messageId}`, () => deps.store.recordEngagement(engagement));
       if (hasTraits(event)) traits = { ...traits, ...event.traits };
       const seen = traits ?? event.traits;
-      const routing = await route(deps.router, event, written ? { contactTraits: async () => seen } : {});
+      // Temporal known down, or earlier events of this customer still wait: this one waits behind them.
+      if (deps.backlog && !deps.backlog.routesNow(customerId)) {
+        deps.backlog.defer(customerId);
+        results[index] = pending(event);
+        continue;
+      }
+      const routing = await route(deps, event, written ? { contactTraits: async () => seen } : {});
+      if (routing === 'pending') {
+        results[index] = pending(event);
+        continue;
+      }
       routed.push({ messageId: event.messageId, routing });
       // Not a duplicate even when the messageId was logged before: that attempt never
       // finished, so this is the first answer the sender gets (routing is idempotent).
@@ -195,10 +212,25 @@ function hasTraits(event: LoggedEvent): boolean {
   return event.type === 'identify' || Object.keys(event.traits).length > 0;
 }
 
-async function route(router: Router, event: LoggedEvent, context: RouteContext): Promise<RoutingResult> {
+/** Logged, not routed yet: the backlog routes it once Temporal answers; `runs` stays empty until then. */
+function pending(event: LoggedEvent): EventResult {
+  return { messageId: event.messageId, duplicate: false, runs: [], pending: true };
+}
+
+/** True when some result is `pending`: the API answers 202 Accepted instead of 200. */
+export function anyPending(results: readonly EventResult[]): boolean {
+  return results.some((result) => result.pending === true);
+}
+
+/** The router's answer; 'pending' when Temporal is unreachable and the backlog took the event. */
+async function route(deps: IngestDeps, event: LoggedEvent, context: RouteContext): Promise<RoutingResult | 'pending'> {
   try {
-    return await router.route(event, context);
+    return await deps.router.route(event, context);
   } catch (error) {
+    if (deps.backlog && isTemporalUnavailable(error)) {
+      deps.backlog.defer(event.customerId, error);
+      return 'pending';
+    }
     throw new HttpError(
       503,
       'routing_failed',

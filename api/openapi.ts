@@ -56,7 +56,11 @@ const ingestRoute = (summary: string, request: string, result: string) => ({
   post: {
     summary,
     requestBody: { required: true, ...json(request, summary) },
-    responses: { '200': json(result, 'Logged and routed (or answered from the log when `duplicate`).'), ...errors(400, 401, 413, 415, 503) },
+    responses: {
+      '200': json(result, 'Logged and routed (or answered from the log when `duplicate`).'),
+      '202': json(result, 'Logged; Temporal is unreachable, so the events marked `pending` are routed in order once it is back. Do not resend.'),
+      ...errors(400, 401, 413, 415, 503),
+    },
   },
 });
 

@@ -173,6 +173,15 @@ export const EventResultSchema = z
       .optional()
       .meta({ description: 'Present when this messageId was logged before with different content: the first content was kept and this one ignored. Give every distinct event its own messageId.' }),
     runs: z.array(RoutedRunSchema),
+    pending: z
+      .literal(true)
+      .optional()
+      .meta({
+        description:
+          'Present when the event is logged but not routed yet because Temporal is unreachable (the answer is then 202): ' +
+          'it is routed in order with the customer\'s other events once Temporal is back, and `runs` is empty until then. ' +
+          'Do not resend it; a resend with the same messageId is safe.',
+      }),
   })
   .meta({ description: 'What happened to one event.' });
 export const IssueSchema = z.object({

@@ -10,7 +10,8 @@ import { refuseForBrowserKey } from './browser-key';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody, issuesOf } from './http-error';
 import type { LoggedEventInput } from '../store/types';
-import { ingest, ingestBatch, toLoggedEvent, type IngestCall } from './ingest';
+import type { RoutingBacklog } from '../routing/backlog';
+import { anyPending, ingest, ingestBatch, toLoggedEvent, type IngestCall } from './ingest';
 import { openApiDocument } from './openapi';
 import { acceptTextPlainJson, registerSegmentCors, registerSegmentSettings, segmentShortPath } from './segment';
 import { findUnstorable, MAX_NESTING } from './storable-input';
@@ -32,6 +33,8 @@ import {
 export interface ApiServerDeps {
   store: Store;
   router: Router;
+  /** Events that cannot be routed now (Temporal unreachable) wait here and are answered 202. @default none: a 503 */
+  backlog?: RoutingBacklog;
   /**
    * Accepted bearer keys; none means every /v1 request is refused. A plain string is an admin
    * key; ingest routes take ingest and admin keys.
@@ -105,12 +108,15 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       refuseForBrowserKey(request.body, { batch: request.url.split('?')[0] === '/v1/batch', identitySecret: deps.identitySecret });
     });
     const now = () => new Date().toISOString();
-    const ingestDeps = { store: deps.store, router: deps.router, log };
+    const ingestDeps = { store: deps.store, router: deps.router, log, ...(deps.backlog ? { backlog: deps.backlog } : {}) };
+    // 202 when an event is logged but waits for Temporal (`pending`), 200 when it is routed.
     // Each single route takes its call type's body (`type` optional) and ingests it as a batch of one.
     const single = (type: IngestCall['type'], schema: z.ZodType) =>
-      v1.post(`/v1/${type}`, async (request): Promise<EventResult> => {
+      v1.post(`/v1/${type}`, async (request, reply): Promise<EventResult> => {
         const body = parse(schema, request, `${type} body`) as Record<string, unknown>;
-        return ingest(ingestDeps, toLoggedEvent(BatchItemSchema.parse({ ...body, type }), now()));
+        const result = await ingest(ingestDeps, toLoggedEvent(BatchItemSchema.parse({ ...body, type }), now()));
+        if (anyPending([result])) reply.code(202);
+        return result;
       });
     single('identify', IdentifyRequestSchema);
     single('track', TrackRequestSchema);
@@ -118,7 +124,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     single('screen', ScreenRequestSchema);
     single('alias', AliasRequestSchema);
     single('group', GroupRequestSchema);
-    v1.post('/v1/batch', async (request): Promise<BatchResult> => {
+    v1.post('/v1/batch', async (request, reply): Promise<BatchResult> => {
       // Each item on its own: the valid ones are stored and routed, each invalid one is refused
       // with its reason in its place in `results` (never dropped silently). Still a 200: Segment's
       // libraries retry only 5xx and 429, and a refused item would fail the same way again.
@@ -135,6 +141,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       });
       const answers = await ingestBatch(ingestDeps, accepted.map(({ event }) => event));
       accepted.forEach(({ index }, i) => (results[index] = answers[i]!));
+      if (anyPending(answers)) reply.code(202);
       return { results };
     });
   });

@@ -66,7 +66,8 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       const message = error instanceof z.ZodError ? error.issues.map((issue) => issue.message).join('; ') : error instanceof Error ? error.message : String(error);
       if (status >= 500) log(`touchpoint inspector: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
       const signed = signedIn(request);
-      return sendHtml(reply.code(status), errorPage(signed, status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : 'That did not work', message));
+      const title = status === 404 ? 'Not found' : status === 503 && isSupportError(error) ? 'Unavailable' : status >= 500 ? 'Something went wrong' : 'That did not work';
+      return sendHtml(reply.code(status), errorPage(signed, title, message));
     });
 
     const signedIn = (request: FastifyRequest): Signed | null => {
@@ -215,7 +216,7 @@ function safeNext(next: string | undefined): string {
   return next && /^\/inspector(?:[/?][^\\\s]*)?$/.test(next) && !next.startsWith('//') ? next : '/inspector';
 }
 
-const SUPPORT_STATUS = { not_found: 404, not_running: 409, invalid: 400 } as const;
+const SUPPORT_STATUS = { not_found: 404, not_running: 409, invalid: 400, unavailable: 503 } as const;
 
 function statusOf(error: unknown): number {
   if (error instanceof z.ZodError) return 400;

@@ -11,6 +11,7 @@ import { decideEntry, readEntryKey } from './entry';
 import { indexJourneys } from './journey-index';
 import type { RoutedRun, RoutingResult } from './result';
 import { createRunOps, type RunOps } from './runs';
+import { withTemporalDeadline } from '../temporal/unavailable';
 
 export interface RouterDeps {
   client: Client;
@@ -18,7 +19,16 @@ export interface RouterDeps {
   /** The validated journeys new runs start from (each run keeps the snapshot it started with). */
   journeys: JourneySnapshot[];
   taskQueue: string;
+  /**
+   * Longest the Temporal calls of one event may take together. Past it they fail as unavailable
+   * (the caller queues the event, see backlog.ts) instead of the SDK retrying for ~19 s while
+   * Temporal is down. @default ROUTE_DEADLINE_MS
+   */
+  deadlineMs?: number;
 }
+
+/** @default deadline of one event's Temporal calls: far above a healthy server's answer, far below a client's patience. */
+export const ROUTE_DEADLINE_MS = 3_000;
 
 /** What the caller knows better than the store, e.g. traits of its batch not written yet. */
 export interface RouteContext {
@@ -35,23 +45,28 @@ const ROUTED = new Set<LoggedEvent['type']>(['track', 'page', 'screen']);
 export function createRouter(deps: RouterDeps): Router {
   const index = indexJourneys(deps.journeys);
   const runs = createRunOps(deps.client, deps.taskQueue);
+  const deadlineMs = deps.deadlineMs ?? ROUTE_DEADLINE_MS;
+  const routeTrack = async (logged: LoggedEvent & { event: string }, context: RouteContext | undefined): Promise<RoutingResult> => {
+    const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
+    const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
+    const routing = new EventRouting(deps.store, runs, logged.customerId, event, traits);
+    // Each journey has runs of its own (ids differ), so the journeys an event starts or restarts
+    // are handled side by side; the listeners come after, so they skip a run this event started.
+    const starting = [
+      ...(index.triggers.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.trigger(snapshot)),
+      ...(index.inactivity.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.inactivity(snapshot)),
+    ];
+    await routing.each(starting);
+    await routing.each((index.listeners.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.correlate(snapshot)));
+    return { runs: routing.results };
+  };
   return {
     async route(logged, context) {
       // Track, page and screen calls are events (page.viewed, screen.viewed); identify only updates
       // the contact, which the API has done already, and alias and group only link and record.
-      if (!ROUTED.has(logged.type) || !logged.event) return { runs: [] };
-      const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
-      const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
-      const routing = new EventRouting(deps.store, runs, logged.customerId, event, traits);
-      // Each journey has runs of its own (ids differ), so the journeys an event starts or restarts
-      // are handled side by side; the listeners come after, so they skip a run this event started.
-      const starting = [
-        ...(index.triggers.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.trigger(snapshot)),
-        ...(index.inactivity.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.inactivity(snapshot)),
-      ];
-      await routing.each(starting);
-      await routing.each((index.listeners.get(event.name) ?? []).map((snapshot) => (r: EventRouting) => r.correlate(snapshot)));
-      return { runs: routing.results };
+      const { event } = logged;
+      if (!ROUTED.has(logged.type) || !event) return { runs: [] };
+      return withTemporalDeadline(deps.client, deadlineMs, () => routeTrack({ ...logged, event }, context));
     },
   };
 }

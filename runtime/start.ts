@@ -11,6 +11,8 @@ import { startRollupCompaction } from '../store/rollup-compaction';
 import { createActivities } from '../activities';
 import { createWorker } from '../worker';
 import { createRouter } from '../routing';
+import { createRoutingBacklog } from '../routing/backlog';
+import { withTemporalDeadline } from '../temporal/unavailable';
 import { createApiServer } from '../api';
 import { temporalCliPath } from '../temporal/binaries';
 import { registerSearchAttributes, startDevServer, type DevServer } from './dev-server';
@@ -89,7 +91,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       const server = devServer;
       stops.push(() => server.stop());
       // Runs wait (and the API answers 503) until a Temporal server is back: say why, once.
-      void server.unexpectedExit.then((why) => say(`touchpoint: ${why}\nRuns are paused and the API answers events with 503 until Touchpoint is restarted (npm start).`));
+      void server.unexpectedExit.then((why) => say(`touchpoint: ${why}\nRuns are paused until Touchpoint is restarted (npm start); the API keeps logging events (202 "pending") and routes them in order then.`));
     }
     const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer!.address;
     const temporal = await connectTemporal(config, temporalAddress);
@@ -138,8 +140,14 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     });
 
     const router = createRouter({ client: temporal.client, store, journeys: loaded.journeys, taskQueue: config.TEMPORAL_TASK_QUEUE });
+    // A Temporal health check that gives up after 2 s (the SDK alone retries for ~19 s).
+    const temporalHealth = () => withTemporalDeadline(temporal.connection, 2_000, () => temporal.connection.healthService.check({}));
+    // Events logged while Temporal is unreachable: answered 202 and routed in order once it is back.
+    const backlog = createRoutingBacklog({ store, router, probe: temporalHealth, log: say });
+    await backlog.start();
+    stops.push(() => backlog.stop());
     const apiKeys = await resolveApiKeys(config.TOUCHPOINT_API_KEYS, config.dataDir);
-    const ingestEvent = (event: Parameters<typeof ingest>[1]) => ingest({ store, router }, event);
+    const ingestEvent = (event: Parameters<typeof ingest>[1]) => ingest({ store, router, backlog }, event);
     const support = createSupportService({
       store,
       client: temporal.client,
@@ -147,6 +155,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       journeys: loaded.journeys,
+      temporalAddress,
     });
     const privacy = createPrivacyService({
       store,
@@ -168,6 +177,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const app = createApiServer({
       store,
       router,
+      backlog,
       plugins,
       apiKeys: apiKeys.parsed,
       ...(config.TOUCHPOINT_IDENTITY_SECRET ? { identitySecret: config.TOUCHPOINT_IDENTITY_SECRET } : {}),
@@ -175,8 +185,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       health: async () => {
         const result: Record<string, string> = {};
-        result.temporal = await temporal.connection.healthService
-          .check({})
+        result.temporal = await temporalHealth()
           .then(() => 'ok')
           .catch((error: Error) => `down: ${error.message}`);
         result.database = await store

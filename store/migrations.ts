@@ -280,6 +280,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // store/report-rollups.ts (ENTRY_COUNT_MIGRATION): the column, the entries trigger, the rows already here marked and rolled up again.
     sql: ENTRY_COUNT_MIGRATION,
   },
+  {
+    id: 12,
+    name: 'events: index of the routing backlog (events logged while Temporal was unreachable)',
+    // Partial: holds only events not routed yet, so it stays tiny outside an outage.
+    sql: [`create index events_unrouted_idx on events (customer_id, received_at) where routed_at is null`],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

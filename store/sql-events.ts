@@ -26,6 +26,33 @@ export class SqlEventLog {
     });
   }
 
+  /**
+   * Customers with events logged but not routed yet (Temporal was unreachable), those waiting
+   * longest first; `receivedBefore` leaves out events a request may still be routing.
+   */
+  async unroutedCustomers(options: { receivedBefore?: string; limit: number }): Promise<string[]> {
+    const rows = await this.db.query<{ customer_id: string }>(
+      `select customer_id from events
+       where routed_at is null and ($1::timestamptz is null or received_at < $1::timestamptz)
+       group by customer_id order by min(received_at), customer_id limit $2`,
+      [options.receivedBefore ?? null, options.limit],
+    );
+    return rows.map((row) => String(row.customer_id));
+  }
+
+  /**
+   * One customer's events not routed yet, in the order they are routed: as received, then by
+   * event time (the events of one batch share their arrival), then by messageId.
+   */
+  async unroutedEvents(customerId: string, limit: number): Promise<LoggedEvent[]> {
+    const rows = await this.db.query<DbRow>(
+      `select * from events where routed_at is null and customer_id = $1
+       order by received_at, "timestamp", message_id limit $2`,
+      [customerId, limit],
+    );
+    return rows.map(toEvent);
+  }
+
   private async insert(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>> {
     const first = new Map<string, LoggedEventInput>();
     for (const input of inputs) if (!first.has(input.messageId)) first.set(input.messageId, input);

@@ -134,6 +134,8 @@ export class SqlStore implements Store {
   // Identity links live in sql-identity.ts.
   linkIdentities(links: Parameters<Store['linkIdentities']>[0]) { return this.identity.link(links); }
   resolveAnonymousIds(anonymousIds: string[]) { return this.identity.resolve(anonymousIds); }
+  unroutedCustomers(options: Parameters<Store['unroutedCustomers']>[0]) { return this.events.unroutedCustomers(options); }
+  unroutedEvents(customerId: string, limit: number) { return this.events.unroutedEvents(customerId, limit); }
 
   async lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null> {
     const rows = await this.db.query<DbRow>(

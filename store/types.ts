@@ -237,6 +237,10 @@ export interface Store {
   resolveAnonymousIds(anonymousIds: string[]): Promise<Map<string, string>>;
   /** `markEventRouted` for many events in one statement (concurrent calls share statements). */
   markEventsRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void>;
+  /** Customers with logged events not routed yet, longest waiting first (the routing backlog, routing/backlog.ts). */
+  unroutedCustomers(options: { receivedBefore?: string; limit: number }): Promise<string[]>;
+  /** Up to `limit` of one customer's events not routed yet, in routing order (received, event time, messageId). */
+  unroutedEvents(customerId: string, limit: number): Promise<LoggedEvent[]>;
 
   /** Most recent entry of this customer into this journey (for this entry key), if any. */
   lastEntry(journeyId: string, customerId: string, entryKey: string): Promise<JourneyEntry | null>;

@@ -5,7 +5,9 @@ export type SupportErrorCode =
   /** The run is not running, so it cannot be exited. */
   | 'not_running'
   /** A filter or page token the service cannot use. */
-  | 'invalid';
+  | 'invalid'
+  /** Temporal or the database cannot be reached now (the message names which): try again later. */
+  | 'unavailable';
 
 export class SupportError extends Error {
   override readonly name = 'SupportError';

@@ -1,5 +1,6 @@
 // Listing journey runs from Temporal visibility by search attributes, one page per call:
 // never a scan of every workflow.
+import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { JOURNEY_WORKFLOW } from '../workflows/definitions';
@@ -83,20 +84,18 @@ async function within<T>(ms: number, read: Promise<T | null>): Promise<T | null>
  */
 export async function listRuns(deps: { client: Client; namespace: string; ui: UiLink; taskQueue?: string }, filter: ListRunsFilter): Promise<RunPage> {
   const pageSize = Math.min(Math.max(1, Math.floor(filter.pageSize ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
-  const token = filter.pageToken ? Buffer.from(filter.pageToken, 'base64') : undefined;
-  if (filter.pageToken && (!token || token.length === 0)) throw new SupportError('invalid', `pageToken "${filter.pageToken}" is not a token from a previous page; omit it to start from the first page.`);
+  const query = runsQuery(filter, deps.taskQueue);
+  const token = filter.pageToken === undefined ? undefined : readPageToken(filter.pageToken, query);
   let response;
   try {
-    response = await deps.client.workflowService.listWorkflowExecutions({
-      namespace: deps.namespace,
-      pageSize,
-      nextPageToken: token,
-      query: runsQuery(filter, deps.taskQueue),
-    });
+    response = await deps.client.workflowService.listWorkflowExecutions({ namespace: deps.namespace, pageSize, nextPageToken: token, query });
   } catch (error) {
-    // gRPC INVALID_ARGUMENT: a bad token, or search attributes missing on this namespace.
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 3) {
-      throw new SupportError('invalid', `Temporal refused the run listing: ${error instanceof Error ? error.message : String(error)}. Check pageToken, and that the Touchpoint search attributes are registered (npm start registers them).`);
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    // A token of ours Temporal cannot read any more (UNKNOWN on the dev server, INVALID_ARGUMENT elsewhere).
+    if (token && (code === 2 || code === 3)) throw badPageToken(filter.pageToken!);
+    // gRPC INVALID_ARGUMENT: search attributes missing on this namespace.
+    if (code === 3) {
+      throw new SupportError('invalid', `Temporal refused the run listing: ${error instanceof Error ? error.message : String(error)}. Check that the Touchpoint search attributes are registered (npm start registers them).`);
     }
     throw error;
   }
@@ -110,6 +109,37 @@ export async function listRuns(deps: { client: Client; namespace: string; ui: Ui
       : null;
     return toRunSummary(info, deps.ui, state);
   });
-  const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64') : null;
+  const next = response.nextPageToken && response.nextPageToken.length > 0 ? writePageToken(Buffer.from(response.nextPageToken), query) : null;
   return { runs: filter.status ? runs.filter((run) => run.status === filter.status) : runs, nextPageToken: next };
+}
+
+/** Page tokens say which listing they continue, so one from another filter (or a typo) is a clear 400. */
+const TOKEN_VERSION = 'r1';
+
+/** Identifies a listing (its visibility query) inside its page tokens; not a secret. */
+function listingId(query: string): string {
+  return createHash('sha256').update(query).digest('base64url').slice(0, 12);
+}
+
+/** `r1.<listing id>.<Temporal's token, base64url>`: URL-safe as it is. */
+function writePageToken(temporalToken: Buffer, query: string): string {
+  return `${TOKEN_VERSION}.${listingId(query)}.${temporalToken.toString('base64url')}`;
+}
+
+/** Temporal's token inside `pageToken`, or a 400 naming the parameter when it is not one this listing gave out. */
+export function readPageToken(pageToken: string, query: string): Buffer {
+  const [version, listing, encoded, ...rest] = pageToken.split('.');
+  if (version !== TOKEN_VERSION || encoded === undefined || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(encoded)) throw badPageToken(pageToken);
+  if (listing !== listingId(query)) {
+    throw new SupportError('invalid', `pageToken "${shorten(pageToken)}" continues a listing with other filters (customer, journey or status); send the same filters as the page it came from, or omit pageToken to start from the first page.`);
+  }
+  return Buffer.from(encoded, 'base64url');
+}
+
+function badPageToken(pageToken: string): SupportError {
+  return new SupportError('invalid', `pageToken "${shorten(pageToken)}" is not a nextPageToken from a previous page of this listing; pass nextPageToken exactly as it was answered, or omit pageToken to start from the first page.`);
+}
+
+function shorten(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 }

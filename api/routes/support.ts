@@ -14,6 +14,8 @@ export interface SupportRoutesDeps {
   keys: ApiKey[];
 }
 
+const SUPPORT_STATUS = { not_found: 404, not_running: 409, invalid: 400, unavailable: 503 } as const;
+
 const LIST_RUNS_HINT = 'List a customer\'s runs with GET /v1/runs?customer=<id> (CLI: `touchpoint runs list --customer <id>`).';
 
 export function supportRoutes(deps: SupportRoutesDeps): (app: FastifyInstance) => Promise<void> {
@@ -23,8 +25,10 @@ export function supportRoutes(deps: SupportRoutesDeps): (app: FastifyInstance) =
     app.setErrorHandler(async (error, _request, reply) => {
       // Service errors become HTTP answers; everything else goes to the server's handler.
       if (!isSupportError(error)) throw error;
-      const status = error.code === 'not_found' ? 404 : error.code === 'not_running' ? 409 : 400;
+      const status = SUPPORT_STATUS[error.code];
       const body = new HttpError(status, error.code, error.message).toBody();
+      // Unavailable: try again shortly (the outage's length is unknown; a few seconds is a fair first retry).
+      if (status === 503) reply.header('retry-after', '5');
       return reply.code(status).send(body);
     });
 

@@ -124,7 +124,7 @@ describe('the API edges', () => {
     expect(body.paths['/healthz'].get.security).toEqual([]);
     const track = body.paths['/v1/track'].post;
     expect(track.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TrackRequest' });
-    expect(Object.keys(track.responses).sort()).toEqual(['200', '400', '401', '413', '415', '503']);
+    expect(Object.keys(track.responses).sort()).toEqual(['200', '202', '400', '401', '413', '415', '503']);
     expect(body.components.schemas.TrackRequest.required).toEqual(expect.arrayContaining(['event', 'messageId']));
     expect(body.components.schemas.Error.properties.error.required).toEqual(['code', 'message']);
     expect(body.components.schemas.BatchRequest.properties.batch.maxItems).toBe(500);

@@ -13,6 +13,8 @@ import webpush from 'web-push';
 import { createApiServer } from '../../../api';
 import { pushRoutes } from '../../../api/routes/push';
 import { createRouter } from '../../../routing';
+import { createRoutingBacklog, type RoutingBacklog } from '../../../routing/backlog';
+import { withTemporalDeadline } from '../../../temporal/unavailable';
 import { startDevServer, type DevServer } from '../../../runtime/dev-server';
 import { openStore } from '../../../store';
 import type { Store } from '../../../store/types';
@@ -47,6 +49,11 @@ export interface FaultStackOptions {
   postgres?: 'shared' | 'exclusive';
   /** Relay the worker's SMTP through a tap that notes which messages' bodies reached the server (see smtp-tap.ts). @default false */
   tapMail?: boolean;
+  /**
+   * Give the API the routing backlog, as `touchpoint start` does: events Temporal cannot take are
+   * answered 202 and routed once it is back. @default false (the bare router: a 503 to retry)
+   */
+  backlog?: boolean;
 }
 
 export interface FaultStack {
@@ -62,6 +69,13 @@ export interface FaultStack {
   startMail(): Promise<SmtpSink>;
   /** Stop the dev server (SIGTERM), keep it down `downMs`, start it again on the same port and file. */
   restartTemporal(downMs: number): Promise<void>;
+  /** Stop the dev server (SIGTERM); `startTemporal` brings it back on the same port (and file, if durable). */
+  stopTemporal(): Promise<void>;
+  startTemporal(): Promise<void>;
+  /** The API's routing backlog (with `backlog: true`). */
+  backlog: RoutingBacklog | null;
+  /** Lines the backlog logged. */
+  backlogLog: string[];
   startWorker(): Promise<void>;
   /** SIGKILL the worker process (no clean shutdown). */
   killWorker(): Promise<void>;
@@ -127,13 +141,21 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     const secret = randomBytes(32).toString('hex');
     const router = createRouter({ client, store, journeys: [journey], taskQueue });
     const serverErrors: string[] = [];
+    const temporalHealth = () => withTemporalDeadline(connection, 2_000, () => connection.healthService.check({}));
+    const backlogLog: string[] = [];
+    const backlog = options.backlog ? createRoutingBacklog({ store, router, probe: temporalHealth, log: (line) => backlogLog.push(line), maxBackoffMs: 2_000 }) : null;
+    if (backlog) {
+      await backlog.start();
+      stops.push(() => backlog.stop());
+    }
     const app = createApiServer({
       store,
       router,
+      ...(backlog ? { backlog } : {}),
       apiKeys: [API_KEY],
       log: (line) => serverErrors.push(line),
       health: async () => ({
-        temporal: await connection.healthService.check({}).then(() => 'ok', (error: Error) => `down: ${error.message}`),
+        temporal: await temporalHealth().then(() => 'ok', (error: Error) => `down: ${error.message}`),
         database: await store.ping().then(() => 'ok', (error: Error) => `down: ${error.message}`),
       }),
       plugins: [pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', secret })],
@@ -188,10 +210,18 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         return mail;
       },
       async restartTemporal(downMs) {
-        await server.stop();
+        await stack.stopTemporal();
         await sleep(downMs);
+        await stack.startTemporal();
+      },
+      async stopTemporal() {
+        await server.stop();
+      },
+      async startTemporal() {
         server = await startDevServer({ cliPath, uiPort: false, port, ...(temporalDir ? { dataDir: temporalDir } : {}) });
       },
+      backlog,
+      backlogLog,
       async startWorker() {
         if (worker?.alive()) throw new Error('the worker is already running');
         worker = await startChild({ entry: 'tests/faults/child/worker.ts', env: workerEnv, readyWhen: 'worker ready' });

@@ -15,6 +15,8 @@ export const ADMIN_KEY = 'faults-admin-key-0123456789abcdef';
 export interface TouchpointProcess {
   /** `http://127.0.0.1:<port>` of its API. */
   url: string;
+  /** Its TOUCHPOINT_DATA_DIR (the dev server's pid is in `temporal.pid` there). */
+  dataDir: string;
   process: RunningChild;
   mail: SmtpSink;
   twilio: TwilioEmulator;
@@ -65,6 +67,6 @@ export async function startTouchpointProcess(): Promise<TouchpointProcess> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, process: child, mail, twilio, stop };
+  return { url: `http://127.0.0.1:${port}`, dataDir, process: child, mail, twilio, stop };
 }
 
