@@ -1,6 +1,7 @@
 // Checks across a validated journey that a schema cannot express: unique step ids, goto
 // targets, durations, loops without a wait, split variants, condition arity and scope, survey
 // fields read where a survey can have been answered, webhook templates, entry key.
+import { isIsoDate, numericString } from './conditions';
 import { parseDuration } from './duration';
 import type { Condition, Journey } from './schema';
 import { formatPath, type DocPath, type Problem } from './problems';
@@ -134,6 +135,7 @@ function conditionProblems(condition: Condition, path: DocPath, scope: Condition
       message: `op ${op} needs a single value (text, number, true/false or null)${Array.isArray(value) ? '; to match any of a list use op: in' : ': add value: ...'}`,
     });
   }
+  if ((op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') && value !== undefined && !Array.isArray(value)) out.push(...orderValue(op, value, path));
   if (scope === 'run' && field.startsWith('event.')) {
     out.push({
       path: [...path, 'field'],
@@ -142,6 +144,27 @@ function conditionProblems(condition: Condition, path: DocPath, scope: Condition
     });
   }
   return out;
+}
+
+/** gt/gte/lt/lte compare numbers, or ISO 8601 dates: a quoted number or any other value never matches as meant. */
+function orderValue(op: string, value: string | number | boolean | null, path: DocPath): Found[] {
+  if (typeof value === 'number' || (typeof value === 'string' && isIsoDate(value))) return [];
+  if (typeof value === 'string' && numericString(value) !== undefined) {
+    return [
+      {
+        path: [...path, 'value'],
+        code: 'condition.quoted_number',
+        message: `op ${op} compares numbers, but value "${value}" is quoted text: drop the quotes (value: ${value})`,
+      },
+    ];
+  }
+  return [
+    {
+      path: [...path, 'value'],
+      code: 'condition.value',
+      message: `op ${op} compares a number or an ISO 8601 date (e.g. 500 or "2025-01-31"), not ${JSON.stringify(value)}; use op eq or ne to compare other values`,
+    },
+  ];
 }
 
 function entryKey(journey: Journey): Found[] {

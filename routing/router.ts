@@ -8,9 +8,12 @@ import type { JourneyEvent } from '../core/events';
 import { journeyWorkflowId } from '../core/ids';
 import type { LoggedEvent, Store } from '../store/types';
 import { decideEntry, readEntryKey } from './entry';
-import { indexJourneys } from './journey-index';
+import { indexJourneys, listenedEvents } from './journey-index';
 import type { RoutedRun, RoutingResult } from './result';
 import { createRunOps, type RunOps } from './runs';
+
+/** Most events a starting run gets from the log (its buffer keeps 500; the oldest come first). */
+const BACKLOG_LIMIT = 100;
 
 export interface RouterDeps {
   client: Client;
@@ -98,17 +101,64 @@ class EventRouting {
       }
     }
     if (!key.ok) return this.skip(journey.id, workflowId, key.reason);
-    const start = { workflowId, input: { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event } };
     const entered = await this.enter(snapshot, key.key ?? '', workflowId);
     if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
-    if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
+    const backlog = await this.backlog(snapshot, key.key);
+    const input = { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event, ...(backlog.length > 0 ? { backlog } : {}) };
+    const start = { workflowId, input };
+    if (await this.runs.start(start)) return this.started(snapshot, workflowId, key.key, backlog);
     // A run for this id is going on (entry `always`, or the same entry key again): it gets the event.
     if (await this.runs.signal(workflowId, this.event)) {
       return this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: a run with this id is in progress; the event was delivered to it`);
     }
     // It closed between our start and our signal: now the id is free.
-    if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
+    if (await this.runs.start(start)) return this.started(snapshot, workflowId, key.key, backlog);
     return this.skip(journey.id, workflowId, `journey ${journey.id}: run ${workflowId} kept changing state; retry the event with the same messageId`);
+  }
+
+  /**
+   * Events the new run listens to that happened after its trigger (event time) and were logged
+   * before it started: their routing found no run to signal. Keyed journeys take only events of
+   * this key (or without one); events about a message (message_key) cannot be about a new run.
+   */
+  private async backlog(snapshot: JourneySnapshot, entryKey: string | undefined): Promise<JourneyEvent[]> {
+    const { journey } = snapshot;
+    const names = [...listenedEvents(journey)];
+    if (names.length === 0) return [];
+    const logged = await this.store.eventsAfter({ customerId: this.customerId, names, after: this.event.timestamp, limit: BACKLOG_LIMIT });
+    const events: JourneyEvent[] = [];
+    for (const row of logged) {
+      if (row.messageId === this.event.id || row.event === null) continue;
+      if (typeof row.properties.message_key === 'string') continue;
+      const event: JourneyEvent = { id: row.messageId, name: row.event, properties: row.properties, timestamp: row.timestamp };
+      if (journey.entry.key) {
+        const key = readEntryKey(journey, event);
+        if (key.ok && key.key !== entryKey) continue;
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
+  /**
+   * The run started with `backlog`. An event logged after that read but routed before the start
+   * found no run either: read again now that the run exists (anything logged later is routed to
+   * it), and signal what is new. The run drops what it already has by event id.
+   */
+  private async started(snapshot: JourneySnapshot, workflowId: string, entryKey: string | undefined, backlog: JourneyEvent[]): Promise<void> {
+    const { journey } = snapshot;
+    const taken = new Set(backlog.map((e) => e.id));
+    const late = (await this.backlog(snapshot, entryKey)).filter((e) => !taken.has(e.id));
+    for (const event of late) if (await this.runs.signal(workflowId, event)) taken.add(event.id);
+    const handed = [...backlog, ...late];
+    if (handed.length === 0) return this.add(journey.id, workflowId, 'started');
+    const named = handed.slice(0, 5).map((e) => `${e.name} ${e.id}`).join(', ');
+    this.add(
+      journey.id,
+      workflowId,
+      'started',
+      `journey ${journey.id}: ${handed.length} event(s) that happened after the trigger but arrived before it were handed to the run (${named}${handed.length > 5 ? ', …' : ''})`,
+    );
   }
 
   /** Inactivity journeys: one watching run per customer; each event restarts its clock. */

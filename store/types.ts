@@ -204,6 +204,12 @@ export interface Store {
    */
   recordEvents(inputs: LoggedEventInput[]): Promise<Array<{ inserted: boolean; event: LoggedEvent }>>;
   markEventRouted(messageId: string, routing: unknown): Promise<void>;
+  /**
+   * Logged events of `customerId` named one of `names` whose event time is after `after`, oldest
+   * first, at most `limit`. The router hands them to a run it starts: they happened after its
+   * trigger, whatever order they arrived in.
+   */
+  eventsAfter(query: { customerId: string; names: readonly string[]; after: string; limit: number }): Promise<LoggedEvent[]>;
   /** `markEventRouted` for many events in one statement (concurrent calls share statements). */
   markEventsRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void>;
 

@@ -37,7 +37,21 @@ const journeys = [
     steps: [sendStep(), { id: 'check', branch: { cases: [{ when: { received: 'feature.used' }, steps: [sendStep('tips')] }] } }],
   }),
   snapshotOf({ id: 'winback', name: 'Win-back', trigger: { inactivity: { event: 'order.completed', for: '60d' } }, steps: [sendStep()] }),
+  snapshotOf({
+    id: 'cart',
+    name: 'Abandoned cart',
+    trigger: { event: 'basket.updated' },
+    goal: 'checkout.completed',
+    steps: [{ id: 'wait-4h', wait: '4h' }, sendStep('reminder')],
+  }),
 ];
+
+/** The input a run was started with (first event of its history). */
+async function startInput(temporal: TestTemporal, workflowId: string): Promise<Record<string, unknown>> {
+  const { events } = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  const data = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  return JSON.parse(Buffer.from(data ?? []).toString());
+}
 
 describe('the event router', () => {
   let temporal: TestTemporal;
@@ -211,6 +225,38 @@ describe('the event router', () => {
       { journeyId: 'winback', workflowId: 'journey/winback/shopper', action: 'signalled', reason: expect.stringContaining('inactivity clock') },
     ]);
     expect((await runHistory(temporal.client, 'journey/winback/shopper')).signals.map((s) => s.id)).toEqual([first.messageId, second.messageId]);
+  });
+
+  it('hands a starting run the events it listens to that happened after its trigger but were logged before it', async () => {
+    const t0 = Date.parse('2030-06-01T10:00:00Z');
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
+    // Logged first (a reordered batch, a retry): nobody listened yet, so routing reached no run.
+    const before = await track('late-cart', 'checkout.completed', { order_id: 'X-0' }, at(-10));
+    const after = await track('late-cart', 'checkout.completed', { order_id: 'X-1' }, at(5));
+    expect((await router.route(before)).runs).toEqual([]);
+    expect((await router.route(after)).runs).toEqual([]);
+    const cart = await track('late-cart', 'basket.updated', {}, at(0));
+    const routed = await router.route(cart);
+    expect(routed.runs).toEqual([
+      {
+        journeyId: 'cart',
+        workflowId: 'journey/cart/late-cart',
+        action: 'started',
+        reason: `journey cart: 1 event(s) that happened after the trigger but arrived before it were handed to the run (checkout.completed ${after.messageId})`,
+      },
+    ]);
+    expect(await startInput(temporal, 'journey/cart/late-cart')).toMatchObject({
+      trigger: { id: cart.messageId },
+      backlog: [{ id: after.messageId, name: 'checkout.completed', properties: { order_id: 'X-1' }, timestamp: after.timestamp }],
+    });
+    // Nothing new was logged between the read and the start: no signal on top of the input.
+    expect((await runHistory(temporal.client, 'journey/cart/late-cart')).signals).toEqual([]);
+  });
+
+  it('starts a run without backlog when nothing it listens to happened after the trigger', async () => {
+    const routed = await router.route(await track('plain-cart', 'basket.updated'));
+    expect(routed.runs).toEqual([{ journeyId: 'cart', workflowId: 'journey/cart/plain-cart', action: 'started' }]);
+    expect(await startInput(temporal, 'journey/cart/plain-cart')).not.toHaveProperty('backlog');
   });
 
   it('routes nothing for identify events', async () => {
