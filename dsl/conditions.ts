@@ -215,6 +215,52 @@ export function eventMatchName(match: EventMatch): string {
   return typeof match === 'string' ? match : match.event;
 }
 
+/** A field comparison that decided a condition's outcome, with the value it read. */
+export interface DecidingLeaf {
+  /** The comparison as `describeCondition` writes it, e.g. `traits.tier eq "gold"`. */
+  condition: string;
+  field: string;
+  /** Whether this comparison held (under a `not`, a comparison that held makes the whole false). */
+  held: boolean;
+  /** The value read; absent when the field is missing. */
+  saw?: unknown;
+}
+
+/**
+ * Why `cond` does not hold: the comparisons that made it false (for `all` the first false one,
+ * for `any` every one, under `not` the ones that held). Empty when it holds.
+ */
+export function explainFalse(cond: Condition, ctx: ConditionContext): DecidingLeaf[] {
+  return evaluateCondition(cond, ctx) ? [] : deciding(cond, ctx, false);
+}
+
+function deciding(cond: Condition, ctx: ConditionContext, outcome: boolean): DecidingLeaf[] {
+  if ('all' in cond) {
+    if (outcome) return cond.all.flatMap((c) => deciding(c, ctx, true));
+    const first = cond.all.find((c) => !evaluateCondition(c, ctx));
+    return first === undefined ? [] : deciding(first, ctx, false);
+  }
+  if ('any' in cond) {
+    if (!outcome) return cond.any.flatMap((c) => deciding(c, ctx, false));
+    const first = cond.any.find((c) => evaluateCondition(c, ctx));
+    return first === undefined ? [] : deciding(first, ctx, true);
+  }
+  if ('not' in cond) return deciding(cond.not, ctx, !outcome);
+  if ('received' in cond) return [{ condition: render(cond), field: `received ${cond.received}`, held: outcome }];
+  const saw = readField(cond.field, ctx);
+  return [{ condition: render(cond), field: cond.field, held: outcome, ...(saw === undefined ? {} : { saw }) }];
+}
+
+/** `traits.tier eq "gold" does not hold (saw "silver")`, for messages. */
+export function describeDecidingLeaf(leaf: DecidingLeaf): string {
+  const saw = leaf.saw === undefined ? `${leaf.field} is missing` : `saw ${truncate(JSON.stringify(leaf.saw) ?? String(leaf.saw), 80)}`;
+  return `${leaf.condition} ${leaf.held ? 'holds' : 'does not hold'} (${saw})`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** A short, readable rendering for run timelines: `traits.plan eq "pro"`, `all(…, …)`. */
 export function describeCondition(cond: Condition, max = 80): string {
   const text = render(cond);

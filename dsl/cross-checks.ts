@@ -67,6 +67,7 @@ function durations(journey: Journey): Found[] {
   const all: { path: DocPath; text: string }[] = [];
   if ('inactivity' in journey.trigger) all.push({ path: ['trigger', 'inactivity', 'for'], text: journey.trigger.inactivity.for });
   if (typeof journey.entry.reentry === 'object') all.push({ path: ['entry', 'reentry', 'cooldown'], text: journey.entry.reentry.cooldown });
+  if (typeof journey.entry.max_event_age === 'string') all.push({ path: ['entry', 'max_event_age'], text: journey.entry.max_event_age });
   for (const { step, path } of allSteps(journey)) {
     if ('wait' in step) {
       if (typeof step.wait === 'string') all.push({ path: [...path, 'wait'], text: step.wait });
@@ -169,8 +170,19 @@ function orderValue(op: string, value: string | number | boolean | null, path: D
 
 function entryKey(journey: Journey): Found[] {
   // An inactivity trigger starts a run from silence: there is no event whose properties could key it.
-  if (journey.entry.key === undefined || !('inactivity' in journey.trigger)) return [];
+  if (!('inactivity' in journey.trigger)) return [];
+  const out: Found[] = [];
+  if (journey.entry.max_event_age !== undefined) {
+    out.push({
+      path: ['entry', 'max_event_age'],
+      code: 'entry.max_event_age_needs_event',
+      message: 'max_event_age limits how old a trigger event may be; an inactivity trigger starts from silence, not from an event: remove max_event_age',
+      at: 'key',
+    });
+  }
+  if (journey.entry.key === undefined) return out;
   return [
+    ...out,
     {
       path: ['entry', 'key'],
       code: 'entry.key_needs_event',

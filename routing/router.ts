@@ -2,14 +2,14 @@
 // clocks, and reaches the running runs that listen to it. Idempotent, so a retried event
 // (same messageId) never starts or signals twice what the first attempt did.
 import type { Client } from '@temporalio/client';
-import { evaluateCondition } from '../dsl/conditions';
+import { describeDecidingLeaf, explainFalse } from '../dsl/conditions';
 import type { JourneySnapshot } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
 import { journeyWorkflowId } from '../core/ids';
 import type { LoggedEvent, Store } from '../store/types';
-import { decideEntry, readEntryKey } from './entry';
+import { decideEntry, decideEventAge, readEntryKey } from './entry';
 import { indexJourneys, listenedEvents } from './journey-index';
-import type { RoutedRun, RoutingResult } from './result';
+import type { RoutedRun, RoutingResult, SkipCode } from './result';
 import { createRunOps, type RunOps } from './runs';
 
 /** Most events a starting run gets from the log (its buffer keeps 500; the oldest come first). */
@@ -42,7 +42,7 @@ export function createRouter(deps: RouterDeps): Router {
       if (logged.type !== 'track' || !logged.event) return { runs: [] };
       const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
       const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
-      const routing = new EventRouting(deps.store, runs, logged.customerId, event, traits);
+      const routing = new EventRouting(deps.store, runs, logged.customerId, event, logged.receivedAt, traits);
       // Each journey has runs of its own (ids differ), so the journeys an event starts or restarts
       // are handled side by side; the listeners come after, so they skip a run this event started.
       const starting = [
@@ -67,6 +67,8 @@ class EventRouting {
     private readonly runs: RunOps,
     private readonly customerId: string,
     private readonly event: JourneyEvent,
+    /** When the API received the event (stored): its age is measured to it. */
+    private readonly receivedAt: string,
     private readonly readTraits: () => Promise<Record<string, unknown>>,
   ) {}
 
@@ -85,7 +87,7 @@ class EventRouting {
 
   /** Same event, traits and reached runs; results of its own. */
   private fork(): EventRouting {
-    const fork = new EventRouting(this.store, this.runs, this.customerId, this.event, this.readTraits);
+    const fork = new EventRouting(this.store, this.runs, this.customerId, this.event, this.receivedAt, this.readTraits);
     fork.shared = this.shared;
     return fork;
   }
@@ -94,15 +96,21 @@ class EventRouting {
     const { journey } = snapshot;
     const key = readEntryKey(journey, this.event);
     const workflowId = journeyWorkflowId(journey.id, this.customerId, key.ok ? key.key : undefined);
+    const age = decideEventAge(journey, this.event, this.receivedAt);
+    if (!age.enter) return this.skip(journey.id, workflowId, age.reason, 'entry.max_event_age');
     if ('event' in journey.trigger && journey.trigger.where) {
       const ctx = { traits: await this.contactTraits(), customerId: this.customerId, trigger: this.event, event: this.event, received: [this.event] };
-      if (!evaluateCondition(journey.trigger.where, ctx)) {
-        return this.skip(journey.id, workflowId, `journey ${journey.id}: trigger.where does not hold for this event`);
+      const failed = explainFalse(journey.trigger.where, ctx);
+      if (failed.length > 0) {
+        const why = failed.map(describeDecidingLeaf).join('; ');
+        this.skip(journey.id, workflowId, `journey ${journey.id}: trigger.where does not hold for this event: ${why}`, 'trigger.where');
+        this.results[this.results.length - 1]!.condition = failed;
+        return;
       }
     }
-    if (!key.ok) return this.skip(journey.id, workflowId, key.reason);
+    if (!key.ok) return this.skip(journey.id, workflowId, key.reason, 'entry.key');
     const entered = await this.enter(snapshot, key.key ?? '', workflowId);
-    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
+    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason, 'entry.reentry');
     const backlog = await this.backlog(snapshot, key.key);
     const input = { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event, ...(backlog.length > 0 ? { backlog } : {}) };
     const start = { workflowId, input };
@@ -113,7 +121,7 @@ class EventRouting {
     }
     // It closed between our start and our signal: now the id is free.
     if (await this.runs.start(start)) return this.started(snapshot, workflowId, key.key, backlog);
-    return this.skip(journey.id, workflowId, `journey ${journey.id}: run ${workflowId} kept changing state; retry the event with the same messageId`);
+    return this.skip(journey.id, workflowId, `journey ${journey.id}: run ${workflowId} kept changing state; retry the event with the same messageId`, 'run.busy');
   }
 
   /**
@@ -174,7 +182,7 @@ class EventRouting {
       }
     }
     const entered = await this.enter(snapshot, '', workflowId);
-    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
+    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason, 'entry.reentry');
     const start = { workflowId, input: { snapshot, customerId: this.customerId, trigger: this.event } };
     await this.runs.signalWithStart(start, this.event);
     this.add(journey.id, workflowId, 'started');
@@ -250,7 +258,7 @@ class EventRouting {
     this.results.push(reason === undefined ? { journeyId, workflowId, action } : { journeyId, workflowId, action, reason });
   }
 
-  private skip(journeyId: string, workflowId: string, reason: string): void {
-    this.results.push({ journeyId, workflowId, action: 'skipped', reason });
+  private skip(journeyId: string, workflowId: string, reason: string, code: SkipCode): void {
+    this.results.push({ journeyId, workflowId, action: 'skipped', reason, code });
   }
 }
