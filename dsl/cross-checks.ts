@@ -1,6 +1,7 @@
 // Checks across a validated journey that a schema cannot express: unique step ids, goto
 // targets, durations, loops without a wait, split variants, condition arity and scope, survey
 // fields read where a survey can have been answered, webhook templates, entry key.
+import { isIsoDate, numericString } from './conditions';
 import { parseDuration } from './duration';
 import type { Condition, Journey } from './schema';
 import { formatPath, type DocPath, type Problem } from './problems';
@@ -66,6 +67,7 @@ function durations(journey: Journey): Found[] {
   const all: { path: DocPath; text: string }[] = [];
   if ('inactivity' in journey.trigger) all.push({ path: ['trigger', 'inactivity', 'for'], text: journey.trigger.inactivity.for });
   if (typeof journey.entry.reentry === 'object') all.push({ path: ['entry', 'reentry', 'cooldown'], text: journey.entry.reentry.cooldown });
+  if (typeof journey.entry.max_event_age === 'string') all.push({ path: ['entry', 'max_event_age'], text: journey.entry.max_event_age });
   for (const { step, path } of allSteps(journey)) {
     if ('wait' in step) {
       if (typeof step.wait === 'string') all.push({ path: [...path, 'wait'], text: step.wait });
@@ -134,6 +136,7 @@ function conditionProblems(condition: Condition, path: DocPath, scope: Condition
       message: `op ${op} needs a single value (text, number, true/false or null)${Array.isArray(value) ? '; to match any of a list use op: in' : ': add value: ...'}`,
     });
   }
+  if ((op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') && value !== undefined && !Array.isArray(value)) out.push(...orderValue(op, value, path));
   if (scope === 'run' && field.startsWith('event.')) {
     out.push({
       path: [...path, 'field'],
@@ -144,10 +147,42 @@ function conditionProblems(condition: Condition, path: DocPath, scope: Condition
   return out;
 }
 
+/** gt/gte/lt/lte compare numbers, or ISO 8601 dates: a quoted number or any other value never matches as meant. */
+function orderValue(op: string, value: string | number | boolean | null, path: DocPath): Found[] {
+  if (typeof value === 'number' || (typeof value === 'string' && isIsoDate(value))) return [];
+  if (typeof value === 'string' && numericString(value) !== undefined) {
+    return [
+      {
+        path: [...path, 'value'],
+        code: 'condition.quoted_number',
+        message: `op ${op} compares numbers, but value "${value}" is quoted text: drop the quotes (value: ${value})`,
+      },
+    ];
+  }
+  return [
+    {
+      path: [...path, 'value'],
+      code: 'condition.value',
+      message: `op ${op} compares a number or an ISO 8601 date (e.g. 500 or "2025-01-31"), not ${JSON.stringify(value)}; use op eq or ne to compare other values`,
+    },
+  ];
+}
+
 function entryKey(journey: Journey): Found[] {
   // An inactivity trigger starts a run from silence: there is no event whose properties could key it.
-  if (journey.entry.key === undefined || !('inactivity' in journey.trigger)) return [];
+  if (!('inactivity' in journey.trigger)) return [];
+  const out: Found[] = [];
+  if (journey.entry.max_event_age !== undefined) {
+    out.push({
+      path: ['entry', 'max_event_age'],
+      code: 'entry.max_event_age_needs_event',
+      message: 'max_event_age limits how old a trigger event may be; an inactivity trigger starts from silence, not from an event: remove max_event_age',
+      at: 'key',
+    });
+  }
+  if (journey.entry.key === undefined) return out;
   return [
+    ...out,
     {
       path: ['entry', 'key'],
       code: 'entry.key_needs_event',

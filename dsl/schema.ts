@@ -136,8 +136,21 @@ export const EntrySchema = z
       .regex(/^properties(\.[A-Za-z0-9_$-]+)+$/, 'an entry key is a path into the trigger event, e.g. properties.order_id')
       .optional()
       .meta(describe('Path in the trigger event that makes one run per value, e.g. `properties.order_id`.')),
+    max_event_age: z
+      .union([DurationSchema, z.literal(false)])
+      .optional()
+      .meta(
+        describe(
+          'How old a trigger event may be when it reaches Touchpoint (from when it happened to when the API received it) and still start a run, ' +
+            'e.g. `4h` for a reminder that makes no sense later; older events are logged but start nothing. `false`: any age. ' +
+            'Event triggers only. @default 24h',
+        ),
+      ),
   })
-  .meta(describe('Who may enter, and how often.'));
+  .meta(describe('Who may enter, how often, and how late a trigger event may arrive.'));
+
+/** entry.max_event_age when a journey does not set it: a day-old event (a backfill, a client offline for days) starts nothing. */
+export const DEFAULT_MAX_EVENT_AGE = '24h';
 export type Entry = z.infer<typeof EntrySchema>;
 
 export type Step =

@@ -2,7 +2,7 @@
 // the re-entry policy (once / always / cooldown) checked against the customer's last entry.
 import { getPath } from '../dsl/conditions';
 import { durationMs } from '../dsl/duration';
-import type { Journey } from '../dsl/schema';
+import { DEFAULT_MAX_EVENT_AGE, type Journey } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
 import type { JourneyEntry } from '../store/types';
 
@@ -44,4 +44,28 @@ export function decideEntry(journey: Journey, last: JourneyEntry | null, event: 
     enter: false,
     reason: `journey ${journey.id}: entry cooldown is ${policy.cooldown} and the customer last entered on ${last.enteredAt} (messageId ${last.triggerMessageId})`,
   };
+}
+
+/**
+ * Is the trigger event recent enough to start a run (`entry.max_event_age`, default 24h)? Its age
+ * is from when it happened to when the API received it, both stored: routing it again (a retry,
+ * or after a Temporal outage) decides the same way.
+ */
+export function decideEventAge(journey: Journey, event: JourneyEvent, receivedAt: string): EntryDecision {
+  const limit = journey.entry.max_event_age ?? DEFAULT_MAX_EVENT_AGE;
+  if (limit === false) return { enter: true };
+  const age = Date.parse(receivedAt) - Date.parse(event.timestamp);
+  if (!(age > durationMs(limit))) return { enter: true };
+  const set = journey.entry.max_event_age === undefined ? ` (the default; set entry.max_event_age in the journey to change it)` : '';
+  return {
+    enter: false,
+    reason:
+      `journey ${journey.id}: event ${event.name} (messageId ${event.id}) happened at ${event.timestamp} and arrived at ${receivedAt}, ` +
+      `${formatAge(age)} later; entry.max_event_age is ${limit}${set}, so it starts no run`,
+  };
+}
+
+function formatAge(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours >= 48 ? `${Math.floor(hours / 24)}d ${Math.floor(hours % 24)}h` : hours >= 1 ? `${Math.floor(hours)}h ${Math.floor((ms % 3_600_000) / 60_000)}m` : `${Math.round(ms / 60_000)}m`;
 }

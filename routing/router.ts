@@ -2,16 +2,19 @@
 // clocks, and reaches the running runs that listen to it. Idempotent, so a retried event
 // (same messageId) never starts or signals twice what the first attempt did.
 import type { Client } from '@temporalio/client';
-import { evaluateCondition } from '../dsl/conditions';
+import { describeDecidingLeaf, explainFalse } from '../dsl/conditions';
 import type { JourneySnapshot } from '../dsl/schema';
 import type { JourneyEvent } from '../core/events';
 import { journeyWorkflowId } from '../core/ids';
 import type { LoggedEvent, Store } from '../store/types';
-import { decideEntry, readEntryKey } from './entry';
-import { indexJourneys } from './journey-index';
-import type { RoutedRun, RoutingResult } from './result';
+import { decideEntry, decideEventAge, readEntryKey } from './entry';
+import { indexJourneys, listenedEvents } from './journey-index';
+import type { RoutedRun, RoutingResult, SkipCode } from './result';
 import { createRunOps, type RunOps } from './runs';
 import { withTemporalDeadline } from '../temporal/unavailable';
+
+/** Most events a starting run gets from the log (its buffer keeps 500; the oldest come first). */
+const BACKLOG_LIMIT = 100;
 
 export interface RouterDeps {
   client: Client;
@@ -49,7 +52,7 @@ export function createRouter(deps: RouterDeps): Router {
   const routeTrack = async (logged: LoggedEvent & { event: string }, context: RouteContext | undefined): Promise<RoutingResult> => {
     const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
     const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
-    const routing = new EventRouting(deps.store, runs, logged.customerId, event, traits);
+    const routing = new EventRouting(deps.store, runs, logged.customerId, event, logged.receivedAt, traits);
     // Each journey has runs of its own (ids differ), so the journeys an event starts or restarts
     // are handled side by side; the listeners come after, so they skip a run this event started.
     const starting = [
@@ -82,6 +85,8 @@ class EventRouting {
     private readonly runs: RunOps,
     private readonly customerId: string,
     private readonly event: JourneyEvent,
+    /** When the API received the event (stored): its age is measured to it. */
+    private readonly receivedAt: string,
     private readonly readTraits: () => Promise<Record<string, unknown>>,
   ) {}
 
@@ -100,7 +105,7 @@ class EventRouting {
 
   /** Same event, traits and reached runs; results of its own. */
   private fork(): EventRouting {
-    const fork = new EventRouting(this.store, this.runs, this.customerId, this.event, this.readTraits);
+    const fork = new EventRouting(this.store, this.runs, this.customerId, this.event, this.receivedAt, this.readTraits);
     fork.shared = this.shared;
     return fork;
   }
@@ -109,17 +114,25 @@ class EventRouting {
     const { journey } = snapshot;
     const key = readEntryKey(journey, this.event);
     const workflowId = journeyWorkflowId(journey.id, this.customerId, key.ok ? key.key : undefined);
+    const age = decideEventAge(journey, this.event, this.receivedAt);
+    if (!age.enter) return this.skip(journey.id, workflowId, age.reason, 'entry.max_event_age');
     if ('event' in journey.trigger && journey.trigger.where) {
       const ctx = { traits: await this.contactTraits(), customerId: this.customerId, trigger: this.event, event: this.event, received: [this.event] };
-      if (!evaluateCondition(journey.trigger.where, ctx)) {
-        return this.skip(journey.id, workflowId, `journey ${journey.id}: trigger.where does not hold for this event`);
+      const failed = explainFalse(journey.trigger.where, ctx);
+      if (failed.length > 0) {
+        const why = failed.map(describeDecidingLeaf).join('; ');
+        this.skip(journey.id, workflowId, `journey ${journey.id}: trigger.where does not hold for this event: ${why}`, 'trigger.where');
+        this.results[this.results.length - 1]!.condition = failed;
+        return;
       }
     }
-    if (!key.ok) return this.skip(journey.id, workflowId, key.reason);
-    const start = { workflowId, input: { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event } };
+    if (!key.ok) return this.skip(journey.id, workflowId, key.reason, 'entry.key');
     const entered = await this.enter(snapshot, key.key ?? '', workflowId);
-    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
-    if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
+    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason, 'entry.reentry');
+    const backlog = await this.backlog(snapshot, key.key);
+    const input = { snapshot, customerId: this.customerId, entryKey: key.key, trigger: this.event, ...(backlog.length > 0 ? { backlog } : {}) };
+    const start = { workflowId, input };
+    if (await this.runs.start(start)) return this.started(snapshot, workflowId, key.key, backlog);
     // A run for this id is going on (entry `always`, or the same entry key again): it gets the event,
     // and the entry recorded for it is no new run in the journey report.
     if (await this.runs.signal(workflowId, this.event)) {
@@ -127,8 +140,53 @@ class EventRouting {
       return this.add(journey.id, workflowId, 'signalled', `journey ${journey.id}: a run with this id is in progress; the event was delivered to it`);
     }
     // It closed between our start and our signal: now the id is free.
-    if (await this.runs.start(start)) return this.add(journey.id, workflowId, 'started');
-    return this.skip(journey.id, workflowId, `journey ${journey.id}: run ${workflowId} kept changing state; retry the event with the same messageId`);
+    if (await this.runs.start(start)) return this.started(snapshot, workflowId, key.key, backlog);
+    return this.skip(journey.id, workflowId, `journey ${journey.id}: run ${workflowId} kept changing state; retry the event with the same messageId`, 'run.busy');
+  }
+
+  /**
+   * Events the new run listens to that happened after its trigger (event time) and were logged
+   * before it started: their routing found no run to signal. Keyed journeys take only events of
+   * this key (or without one); events about a message (message_key) cannot be about a new run.
+   */
+  private async backlog(snapshot: JourneySnapshot, entryKey: string | undefined): Promise<JourneyEvent[]> {
+    const { journey } = snapshot;
+    const names = [...listenedEvents(journey)];
+    if (names.length === 0) return [];
+    const logged = await this.store.eventsAfter({ customerId: this.customerId, names, after: this.event.timestamp, limit: BACKLOG_LIMIT });
+    const events: JourneyEvent[] = [];
+    for (const row of logged) {
+      if (row.messageId === this.event.id || row.event === null) continue;
+      if (typeof row.properties.message_key === 'string') continue;
+      const event: JourneyEvent = { id: row.messageId, name: row.event, properties: row.properties, timestamp: row.timestamp };
+      if (journey.entry.key) {
+        const key = readEntryKey(journey, event);
+        if (key.ok && key.key !== entryKey) continue;
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
+  /**
+   * The run started with `backlog`. An event logged after that read but routed before the start
+   * found no run either: read again now that the run exists (anything logged later is routed to
+   * it), and signal what is new. The run drops what it already has by event id.
+   */
+  private async started(snapshot: JourneySnapshot, workflowId: string, entryKey: string | undefined, backlog: JourneyEvent[]): Promise<void> {
+    const { journey } = snapshot;
+    const taken = new Set(backlog.map((e) => e.id));
+    const late = (await this.backlog(snapshot, entryKey)).filter((e) => !taken.has(e.id));
+    for (const event of late) if (await this.runs.signal(workflowId, event)) taken.add(event.id);
+    const handed = [...backlog, ...late];
+    if (handed.length === 0) return this.add(journey.id, workflowId, 'started');
+    const named = handed.slice(0, 5).map((e) => `${e.name} ${e.id}`).join(', ');
+    this.add(
+      journey.id,
+      workflowId,
+      'started',
+      `journey ${journey.id}: ${handed.length} event(s) that happened after the trigger but arrived before it were handed to the run (${named}${handed.length > 5 ? ', …' : ''})`,
+    );
   }
 
   /** Inactivity journeys: one watching run per customer; each event restarts its clock. */
@@ -144,7 +202,7 @@ class EventRouting {
       }
     }
     const entered = await this.enter(snapshot, '', workflowId);
-    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason);
+    if (entered !== 'enter') return entered === 'done' ? undefined : this.skip(journey.id, workflowId, entered.reason, 'entry.reentry');
     const start = { workflowId, input: { snapshot, customerId: this.customerId, trigger: this.event } };
     await this.runs.signalWithStart(start, this.event);
     this.add(journey.id, workflowId, 'started');
@@ -220,7 +278,7 @@ class EventRouting {
     this.results.push(reason === undefined ? { journeyId, workflowId, action } : { journeyId, workflowId, action, reason });
   }
 
-  private skip(journeyId: string, workflowId: string, reason: string): void {
-    this.results.push({ journeyId, workflowId, action: 'skipped', reason });
+  private skip(journeyId: string, workflowId: string, reason: string, code: SkipCode): void {
+    this.results.push({ journeyId, workflowId, action: 'skipped', reason, code });
   }
 }

@@ -98,6 +98,22 @@ export class SqlEventLog {
     });
   }
 
+  /**
+   * Events of one customer with one of `names` that happened after `after` (event time),
+   * oldest first then by messageId, at most `limit`: what a run starting now has missed.
+   */
+  async after(query: { customerId: string; names: readonly string[]; after: string; limit: number }): Promise<LoggedEvent[]> {
+    if (query.names.length === 0 || query.limit <= 0) return [];
+    const rows = await this.db.query<DbRow>(
+      `select * from events
+       where customer_id = $1 and event = any($2::text[]) and "timestamp" > $3::timestamptz
+       order by "timestamp", message_id
+       limit $4`,
+      [query.customerId, [...query.names], query.after, query.limit],
+    );
+    return rows.map(toEvent);
+  }
+
   private async update(routed: Array<{ messageId: string; routing: unknown }>): Promise<void> {
     if (routed.length === 0) return;
     const rows = [...routed].sort((a, b) => compare(a.messageId, b.messageId));

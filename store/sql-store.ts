@@ -129,6 +129,7 @@ export class SqlStore implements Store {
   // The event log lives in sql-events.ts; one event is a batch of one.
   async recordEvent(input: LoggedEventInput) { return (await this.events.record([input]))[0]!; }
   recordEvents(inputs: LoggedEventInput[]) { return this.events.record(inputs); }
+  eventsAfter(query: Parameters<Store['eventsAfter']>[0]) { return this.events.after(query); }
   async markEventRouted(messageId: string, routing: unknown) { await this.events.markRouted([{ messageId, routing }]); }
   async markEventsRouted(routed: Parameters<Store['markEventsRouted']>[0]) { await this.events.markRouted(routed); }
   // Identity links live in sql-identity.ts.

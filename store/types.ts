@@ -235,6 +235,12 @@ export interface Store {
   linkIdentities(links: IdentityLink[]): Promise<IdentityLink[]>;
   /** The customer each linked anonymous id belongs to (unlinked ids are absent). */
   resolveAnonymousIds(anonymousIds: string[]): Promise<Map<string, string>>;
+  /**
+   * Logged events of `customerId` named one of `names` whose event time is after `after`, oldest
+   * first, at most `limit`. The router hands them to a run it starts: they happened after its
+   * trigger, whatever order they arrived in.
+   */
+  eventsAfter(query: { customerId: string; names: readonly string[]; after: string; limit: number }): Promise<LoggedEvent[]>;
   /** `markEventRouted` for many events in one statement (concurrent calls share statements). */
   markEventsRouted(routed: Array<{ messageId: string; routing: unknown }>): Promise<void>;
   /** Customers with logged events not routed yet, longest waiting first (the routing backlog, routing/backlog.ts). */

@@ -14,6 +14,14 @@ export interface JourneyRunInput {
   entryKey?: string;
   /** The event that started the run (for inactivity triggers: the last watched event). */
   trigger: JourneyEvent;
+  /**
+   * Events of this customer that happened after the trigger (event time) but reached the router
+   * before the run existed: batches and retries reorder events. Set by routing when it starts the
+   * run; handled like signals before the first step, so an `order.completed` logged before its
+   * `cart.updated` still ends the run as converted before anything is sent. Not carried by
+   * continue-as-new (the carried state has them).
+   */
+  backlog?: JourneyEvent[];
   /** Set only by continue-as-new: everything the run carries forward. */
   carried?: unknown;
   /** Optional bounds; tests use them to force continue-as-new early. */
@@ -30,10 +38,11 @@ export interface JourneyRunInput {
 
 /**
  * The workflow changes a run started now takes without patch markers: 1 = NO_STEP_ATTRIBUTE_PATCH
- * and RUN_PROGRESS_PATCH. A later change that needs patched() for older runs bumps it and is asked
- * as `input.revision >= N || patched(ID)`; start runs with it only once every worker has that code.
+ * and RUN_PROGRESS_PATCH; 2 = EVENT_TIME_PATCH (and NUMERIC_STRINGS_PATCH). A later change that
+ * needs patched() for older runs bumps it and is asked as `input.revision >= N || patched(ID)`;
+ * start runs with it only once every worker has that code.
  */
-export const RUN_REVISION = 1;
+export const RUN_REVISION = 2;
 
 export interface JourneyRunLimits {
   /**

@@ -55,6 +55,9 @@ export async function journeyRun(input: JourneyRunInput): Promise<RunState> {
     // exit_on / goal / wait_for conditions read traits: have them before the first event arrives.
     state.traits = (await loadProfile(input.customerId)).traits;
   }
+  // Events that happened after the trigger but arrived before the run existed: taken before the
+  // first step, so a goal or exit among them ends the run before anything is sent.
+  if (input.carried === undefined) for (const event of input.backlog ?? []) onEvent(ctx, event, watch);
 
   let stepsWithoutSleep = 0;
   while (ctx.ending === null) {
@@ -186,6 +189,9 @@ function onEvent(ctx: RunContext, event: unknown, watch: { event: string; for: s
     }
     return;
   }
+  // Event time, not arrival time: what happened before the trigger is from before the customer
+  // entered (a late retry, a reordered batch), as for events that come while watching.
+  if (ctx.decidesOnEventTime && Date.parse(event.timestamp) < Date.parse(state.trigger.timestamp)) return;
   ctx.inbox.keep(event);
   const { goal, exit_on: exitOn } = ctx.input.snapshot.journey;
   const matchCtx = ctx.conditionContext();
@@ -195,7 +201,9 @@ function onEvent(ctx: RunContext, event: unknown, watch: { event: string; for: s
 
 async function continueAsNewFrom(ctx: RunContext): Promise<never> {
   await condition(allHandlersFinished);
-  const next: JourneyRunInput = { ...ctx.input, trigger: ctx.state.trigger, carried: ctx.state };
+  // The backlog is in the carried state by now: the next run does not take it again.
+  const { backlog: _taken, ...input } = ctx.input;
+  const next: JourneyRunInput = { ...input, trigger: ctx.state.trigger, carried: ctx.state };
   // Search attributes are passed on explicitly so the next run keeps its labels on every server.
   const continueAsNew = makeContinueAsNewFunc<typeof journeyRun>({ typedSearchAttributes: workflowInfo().typedSearchAttributes });
   return continueAsNew(next);

@@ -17,6 +17,19 @@ import { LIMITS, pushBounded, type ActiveStep, type CarriedState, type Ending } 
  */
 export const NO_STEP_ATTRIBUTE_PATCH = 'touchpoint-no-step-attribute';
 
+/**
+ * Runs recorded before this patch took every event they received as it came; newer runs decide
+ * on event time: an event that happened before the run's trigger neither ends the run (exit_on,
+ * goal) nor satisfies a wait_for or `received` condition.
+ */
+export const EVENT_TIME_PATCH = 'touchpoint-event-time';
+
+/**
+ * Runs recorded before this patch compared "650.00" with 500 as false (a string is no number);
+ * newer runs read a numeric string as its number under gt/gte/lt/lte, as routing does.
+ */
+export const NUMERIC_STRINGS_PATCH = 'touchpoint-numeric-strings';
+
 /** Why an interruptible sleep returned. */
 export type SleepResult = 'elapsed' | 'woken';
 
@@ -36,8 +49,12 @@ export class RunContext {
    * NO_STEP_ATTRIBUTE_PATCH do. Asked once per run (a new run records one marker), never per step.
    */
   readonly showsSteps: boolean;
+  /** Whether events that happened before the trigger are ignored (EVENT_TIME_PATCH); asked once per run. */
+  readonly decidesOnEventTime: boolean;
+  /** Whether conditions compare numeric strings as numbers (NUMERIC_STRINGS_PATCH); asked once per run. */
+  readonly comparesNumericStrings: boolean;
 
-  /** Create it at the start of the run: it asks NO_STEP_ATTRIBUTE_PATCH (runs started before revision 1). */
+  /** Create it at the start of the run: it asks NO_STEP_ATTRIBUTE_PATCH, EVENT_TIME_PATCH and NUMERIC_STRINGS_PATCH (runs started before revisions 1 and 2). */
   constructor(
     readonly input: JourneyRunInput,
     readonly plan: JourneyPlan,
@@ -45,6 +62,8 @@ export class RunContext {
   ) {
     this.inbox = new EventBuffer(state, new Set(plan.listened));
     this.showsSteps = !((input.revision ?? 0) >= 1 || patched(NO_STEP_ATTRIBUTE_PATCH));
+    this.decidesOnEventTime = (input.revision ?? 0) >= 2 || patched(EVENT_TIME_PATCH);
+    this.comparesNumericStrings = (input.revision ?? 0) >= 2 || patched(NUMERIC_STRINGS_PATCH);
   }
 
   get journeyId(): string {
@@ -175,6 +194,7 @@ export class RunContext {
       event,
       received: this.inbox.received(),
       survey: this.state.survey ?? null,
+      numericStrings: this.comparesNumericStrings,
     };
   }
 }

@@ -19,7 +19,18 @@ const journeys = [
     // Listens to its own trigger too: the router must still deliver each event only once.
     steps: [sendStep(), { id: 'more', wait_for: { event: 'cart.updated', timeout: '1d' } }],
   }),
-  snapshotOf({ id: 'digest', name: 'Digest', trigger: { event: 'digest.requested' }, entry: { reentry: { cooldown: '2d' } }, steps: [sendStep()] }),
+  // Its test sends events of 2025 (cooldown in event time): any age may start it.
+  snapshotOf({ id: 'digest', name: 'Digest', trigger: { event: 'digest.requested' }, entry: { reentry: { cooldown: '2d' }, max_event_age: false }, steps: [sendStep()] }),
+  snapshotOf({
+    id: 'vip-offer',
+    name: 'VIP offer',
+    trigger: {
+      event: 'points.changed',
+      where: { all: [{ field: 'event.properties.points', op: 'gte', value: 500 }, { not: { field: 'traits.tier', op: 'in', value: ['banned', 'closed'] } }] },
+    },
+    entry: { reentry: 'always', max_event_age: '4h' },
+    steps: [{ id: 'wait-4h', wait: '4h' }, sendStep('offer')],
+  }),
   snapshotOf({
     id: 'review',
     name: 'Review request',
@@ -37,7 +48,21 @@ const journeys = [
     steps: [sendStep(), { id: 'check', branch: { cases: [{ when: { received: 'feature.used' }, steps: [sendStep('tips')] }] } }],
   }),
   snapshotOf({ id: 'winback', name: 'Win-back', trigger: { inactivity: { event: 'order.completed', for: '60d' } }, steps: [sendStep()] }),
+  snapshotOf({
+    id: 'cart',
+    name: 'Abandoned cart',
+    trigger: { event: 'basket.updated' },
+    goal: 'checkout.completed',
+    steps: [{ id: 'wait-4h', wait: '4h' }, sendStep('reminder')],
+  }),
 ];
+
+/** The input a run was started with (first event of its history). */
+async function startInput(temporal: TestTemporal, workflowId: string): Promise<Record<string, unknown>> {
+  const { events } = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  const data = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  return JSON.parse(Buffer.from(data ?? []).toString());
+}
 
 describe('the event router', () => {
   let temporal: TestTemporal;
@@ -66,7 +91,14 @@ describe('the event router', () => {
     const result = await router.route(await track('ada', 'user.signed_up'));
     expect(result.runs).toEqual([
       { journeyId: 'welcome', workflowId: 'journey/welcome/ada', action: 'started' },
-      { journeyId: 'pro-tips', workflowId: 'journey/pro-tips/ada', action: 'skipped', reason: expect.stringContaining('journey pro-tips: trigger.where') },
+      {
+        journeyId: 'pro-tips',
+        workflowId: 'journey/pro-tips/ada',
+        action: 'skipped',
+        code: 'trigger.where',
+        reason: 'journey pro-tips: trigger.where does not hold for this event: traits.plan eq "pro" does not hold (traits.plan is missing)',
+        condition: [{ condition: 'traits.plan eq "pro"', field: 'traits.plan', held: false }],
+      },
     ]);
     const description = await temporal.client.workflow.getHandle('journey/welcome/ada').describe();
     expect(description.type).toBe('journeyRun');
@@ -125,6 +157,7 @@ describe('the event router', () => {
       journeyId: 'welcome',
       workflowId: 'journey/welcome/once-1',
       action: 'skipped',
+      code: 'entry.reentry',
       reason: expect.stringMatching(new RegExp(`journey welcome: entry is "once".*${first.messageId}`)),
     });
   });
@@ -211,6 +244,77 @@ describe('the event router', () => {
       { journeyId: 'winback', workflowId: 'journey/winback/shopper', action: 'signalled', reason: expect.stringContaining('inactivity clock') },
     ]);
     expect((await runHistory(temporal.client, 'journey/winback/shopper')).signals.map((s) => s.id)).toEqual([first.messageId, second.messageId]);
+  });
+
+  it('hands a starting run the events it listens to that happened after its trigger but were logged before it', async () => {
+    const t0 = Date.parse('2030-06-01T10:00:00Z');
+    const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
+    // Logged first (a reordered batch, a retry): nobody listened yet, so routing reached no run.
+    const before = await track('late-cart', 'checkout.completed', { order_id: 'X-0' }, at(-10));
+    const after = await track('late-cart', 'checkout.completed', { order_id: 'X-1' }, at(5));
+    expect((await router.route(before)).runs).toEqual([]);
+    expect((await router.route(after)).runs).toEqual([]);
+    const cart = await track('late-cart', 'basket.updated', {}, at(0));
+    const routed = await router.route(cart);
+    expect(routed.runs).toEqual([
+      {
+        journeyId: 'cart',
+        workflowId: 'journey/cart/late-cart',
+        action: 'started',
+        reason: `journey cart: 1 event(s) that happened after the trigger but arrived before it were handed to the run (checkout.completed ${after.messageId})`,
+      },
+    ]);
+    expect(await startInput(temporal, 'journey/cart/late-cart')).toMatchObject({
+      trigger: { id: cart.messageId },
+      backlog: [{ id: after.messageId, name: 'checkout.completed', properties: { order_id: 'X-1' }, timestamp: after.timestamp }],
+    });
+    // Nothing new was logged between the read and the start: no signal on top of the input.
+    expect((await runHistory(temporal.client, 'journey/cart/late-cart')).signals).toEqual([]);
+  });
+
+  it('starts a run without backlog when nothing it listens to happened after the trigger', async () => {
+    const routed = await router.route(await track('plain-cart', 'basket.updated'));
+    expect(routed.runs).toEqual([{ journeyId: 'cart', workflowId: 'journey/cart/plain-cart', action: 'started' }]);
+    expect(await startInput(temporal, 'journey/cart/plain-cart')).not.toHaveProperty('backlog');
+  });
+
+  it('names the comparison of trigger.where that failed and the value it saw; a numeric string counts as its number', async () => {
+    const rich = await router.route(await track('points-1', 'points.changed', { points: '650.00' }));
+    expect(rich.runs).toEqual([{ journeyId: 'vip-offer', workflowId: 'journey/vip-offer/points-1', action: 'started' }]);
+    const poor = await router.route(await track('points-2', 'points.changed', { points: '120' }));
+    expect(poor.runs).toEqual([
+      expect.objectContaining({
+        action: 'skipped',
+        code: 'trigger.where',
+        reason: 'journey vip-offer: trigger.where does not hold for this event: event.properties.points gte 500 does not hold (saw "120")',
+        condition: [{ condition: 'event.properties.points gte 500', field: 'event.properties.points', held: false, saw: '120' }],
+      }),
+    ]);
+    await db.store.upsertContact({ customerId: 'points-3', traits: { tier: 'banned' }, at: new Date().toISOString() });
+    const banned = await router.route(await track('points-3', 'points.changed', { points: 900 }));
+    expect(banned.runs[0]).toMatchObject({
+      reason: expect.stringContaining('traits.tier in ["banned","closed"] holds (saw "banned")'),
+      condition: [{ condition: 'traits.tier in ["banned","closed"]', field: 'traits.tier', held: true, saw: 'banned' }],
+    });
+  });
+
+  it('starts nothing from a trigger event older than entry.max_event_age (default 24h) when it arrives, and says so', async () => {
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    const stale = await router.route(await track('old-points', 'points.changed', { points: 900 }, hoursAgo(5)));
+    expect(stale.runs).toEqual([
+      {
+        journeyId: 'vip-offer',
+        workflowId: 'journey/vip-offer/old-points',
+        action: 'skipped',
+        code: 'entry.max_event_age',
+        reason: expect.stringMatching(/^journey vip-offer: event points\.changed \(messageId msg-\d+\) happened at .* 5h 0m later; entry\.max_event_age is 4h, so it starts no run$/),
+      },
+    ]);
+    expect((await router.route(await track('old-points', 'points.changed', { points: 900 }, hoursAgo(3)))).runs[0]?.action).toBe('started');
+    // Three days old: the default refuses it, with how to change it.
+    const signup = await router.route(await track('old-signup', 'user.signed_up', {}, hoursAgo(72)));
+    expect(signup.runs[0]).toMatchObject({ journeyId: 'welcome', action: 'skipped', code: 'entry.max_event_age', reason: expect.stringContaining('3d 0h later; entry.max_event_age is 24h (the default; set entry.max_event_age') });
+    expect(await temporal.client.workflow.getHandle('journey/welcome/old-signup').describe().catch(() => null)).toBeNull();
   });
 
   it('routes nothing for identify events', async () => {

@@ -1,6 +1,6 @@
 // Journey conditions: field roots, operator semantics, missing fields, received, event matching.
 import type { JourneyEvent } from '../../core/events';
-import { describeCondition, evaluateCondition, getPath, matchesEvent, type ConditionContext } from '../../dsl/conditions';
+import { describeCondition, describeDecidingLeaf, evaluateCondition, explainFalse, getPath, matchesEvent, type ConditionContext } from '../../dsl/conditions';
 import type { Condition, Operator } from '../../dsl/schema';
 
 const ev = (name: string, properties: Record<string, unknown> = {}, id = name): JourneyEvent => ({
@@ -39,7 +39,8 @@ test.each<[string, Condition, boolean]>([
   ['contains on a number is false', field('traits.seats', 'contains', 1), false],
   ['starts_with', field('traits.email', 'starts_with', 'ana@'), true],
   ['ends_with', field('traits.email', 'ends_with', '.com'), true],
-  ['numbers compare only with numbers', field('traits.seats', 'gt', '5'), false],
+  ['a numeric string compares with a number as its number', field('traits.seats', 'gt', '5'), true],
+  ['a word does not compare with a number', field('traits.seats', 'gt', 'five'), false],
   ['plain strings do not order', field('traits.plan', 'gt', 'a'), false],
   ['ISO dates order by instant', field('traits.signup', 'lt', '2030-01-15T00:00:01Z'), true],
   ['exists', field('traits.plan', 'exists'), true],
@@ -109,4 +110,28 @@ test('describeCondition renders a short line for run timelines', () => {
     'all(traits.plan eq "pro", received order.completed)',
   );
   expect(describeCondition(field('traits.plan', 'in', ['a'.repeat(100)])).length).toBe(80);
+});
+
+test('a numeric operator reads a numeric string as its number when compared with a number', () => {
+  const money: ConditionContext = { ...ctx, traits: { ltv: '650.00', spaced: ' 12 ', negative: '-3', word: 'lots', zip: '00500' } };
+  expect(evaluateCondition(field('traits.ltv', 'gte', 500), money)).toBe(true);
+  expect(evaluateCondition(field('traits.ltv', 'lt', 500), money)).toBe(false);
+  expect(evaluateCondition(field('traits.spaced', 'gt', 11), money)).toBe(true);
+  expect(evaluateCondition(field('traits.negative', 'lte', -3), money)).toBe(true);
+  expect(evaluateCondition(field('traits.word', 'gte', 0), money)).toBe(false);
+  // eq stays strict: "00500" is an identifier, not 500.
+  expect(evaluateCondition(field('traits.zip', 'eq', 500), money)).toBe(false);
+  // Runs recorded before the change (numericStrings: false) keep comparing as they did.
+  expect(evaluateCondition(field('traits.ltv', 'gte', 500), { ...money, numericStrings: false })).toBe(false);
+});
+
+test('explainFalse names the comparisons that made a condition false and the values they saw', () => {
+  const cond: Condition = { all: [field('traits.seats', 'gte', 5), { any: [field('traits.plan', 'eq', 'team'), field('traits.region', 'eq', 'eu')] }] };
+  expect(explainFalse(cond, ctx)).toEqual([
+    { condition: 'traits.plan eq "team"', field: 'traits.plan', held: false, saw: 'pro' },
+    { condition: 'traits.region eq "eu"', field: 'traits.region', held: false },
+  ]);
+  expect(explainFalse({ not: field('traits.plan', 'eq', 'pro') }, ctx)).toEqual([{ condition: 'traits.plan eq "pro"', field: 'traits.plan', held: true, saw: 'pro' }]);
+  expect(explainFalse(field('traits.seats', 'gte', 5), ctx)).toEqual([]);
+  expect(describeDecidingLeaf({ condition: 'traits.region eq "eu"', field: 'traits.region', held: false })).toBe('traits.region eq "eu" does not hold (traits.region is missing)');
 });

@@ -33,7 +33,7 @@ if (process.env.RECORD_HISTORIES === '1') {
           : undefined,
       );
     }
-    const options = { customerId: p.customerId, trigger: p.trigger, ...(p.entryKey ? { entryKey: p.entryKey } : {}), ...(p.limits ? { limits: p.limits } : {}), ...(p.revision ? { revision: p.revision } : {}) };
+    const options = { customerId: p.customerId, trigger: p.trigger, ...(p.entryKey ? { entryKey: p.entryKey } : {}), ...(p.limits ? { limits: p.limits } : {}), ...(p.revision ? { revision: p.revision } : {}), ...(p.backlog ? { backlog: p.backlog } : {}) };
     const { handle } = await h.start(snapshot, options);
     await p.drive?.(h, handle);
     const result = await handle.result();

@@ -21,6 +21,8 @@ export interface StartOptions {
   limits?: JourneyRunLimits;
   /** input.revision (routing sets RUN_REVISION); absent: the run asks patched() as runs before revisions did. */
   revision?: number;
+  /** input.backlog: events routing found in the log that happened after the trigger. */
+  backlog?: JourneyEvent[];
 }
 
 export interface Harness {
@@ -72,6 +74,7 @@ export async function startHarness(): Promise<Harness> {
       if (options.entryKey !== undefined) input.entryKey = options.entryKey;
       if (options.limits !== undefined) input.limits = options.limits;
       if (options.revision !== undefined) input.revision = options.revision;
+      if (options.backlog !== undefined) input.backlog = options.backlog;
       const handle = await env.client.workflow.start<JourneyRunWorkflow>(JOURNEY_WORKFLOW, {
         taskQueue,
         workflowId: journeyWorkflowId(snapshot.journey.id, customerId, options.entryKey),

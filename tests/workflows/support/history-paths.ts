@@ -24,6 +24,8 @@ export interface HistoryPath {
   limits?: JourneyRunLimits;
   /** input.revision, as routing sets it (absent: a run started before revisions, asking patched()). */
   revision?: number;
+  /** input.backlog: events routing found in the log that happened after the trigger (revision 2 on). */
+  backlog?: JourneyEvent[];
   /** The first send of the run is deferred by quiet hours (exercises the durable retry timer). */
   deferFirstSend?: boolean;
   /** Signals and time travel while the run goes. */
@@ -34,11 +36,11 @@ export interface HistoryPath {
   expectSteps: string[];
 }
 
-const at = (id: string, name: string, properties: Record<string, unknown> = {}): JourneyEvent => ({
+const at = (id: string, name: string, properties: Record<string, unknown> = {}, timestamp = '2030-03-01T09:00:00.000Z'): JourneyEvent => ({
   id,
   name,
   properties,
-  timestamp: '2030-03-01T09:00:00.000Z',
+  timestamp,
 });
 
 /** The order is delivered once the run waits for it. */
@@ -232,15 +234,38 @@ const PATHS: HistoryPath[] = [
   },
 ];
 
+/** Paths only runs of a given revision take (input.backlog exists from revision 2 on). */
+const REVISION_PATHS: HistoryPath[] = [
+  {
+    journeyId: 'onboarding',
+    path: 'converted-before-arrival',
+    customerId: 'eve',
+    // The order happened five minutes after the sign-up but was logged first: routing hands it
+    // over. (One from before the sign-up is no conversion of this run: the run skips it.)
+    trigger: signUp('su-eve'),
+    backlog: [
+      at('ord-eve-0', 'order.completed', { order_id: 'E-0', total: 30, currency: 'EUR' }, '2030-03-01T08:00:00.000Z'),
+      at('ord-eve-1', 'order.completed', { order_id: 'E-1', total: 12, currency: 'EUR' }, '2030-03-01T09:05:00.000Z'),
+    ],
+    revision: 2,
+    expectStatus: 'converted',
+    expectSteps: [],
+  },
+];
+
 /**
- * Every path, and three of them again started as routing starts runs now (input.revision =
- * RUN_REVISION: the changes behind patch markers taken without the markers), named `<path>-rev1`.
+ * Every path, and three of them again started as routing started runs at each revision
+ * (input.revision = N: the changes behind patch markers up to N taken without the markers),
+ * named `<path>-rev<N>`; the files of earlier revisions stay, as runs started then still replay.
  */
 export const HISTORY_PATHS: HistoryPath[] = [
   ...PATHS,
-  ...PATHS.filter((p) => ['onboarding converted', 'onboarding continue-as-new', 'post-purchase nps-detractor'].includes(`${p.journeyId} ${p.path}`)).map(
-    (p): HistoryPath => ({ ...p, path: `${p.path}-rev${RUN_REVISION}`, revision: RUN_REVISION }),
+  ...Array.from({ length: RUN_REVISION }, (_, i) => i + 1).flatMap((revision) =>
+    PATHS.filter((p) => ['onboarding converted', 'onboarding continue-as-new', 'post-purchase nps-detractor'].includes(`${p.journeyId} ${p.path}`)).map(
+      (p): HistoryPath => ({ ...p, path: `${p.path}-rev${revision}`, revision }),
+    ),
   ),
+  ...REVISION_PATHS,
 ];
 
 /** File name of one run of a path (runs after the first come from continue-as-new). */
