@@ -3,14 +3,11 @@
 // local push services (tests, dev) take the production path. fetch (undici) costs about four
 // times the CPU per request here (~360-480 µs against ~75-100 µs, client and server together,
 // measured on a loopback service), which a sender of thousands of pushes per second pays per message.
+// Connections go through guarded agents (net/agents.ts): only to public addresses, or to the
+// private targets PUSH_ALLOWED_PRIVATE_TARGETS names, checked on every new connection.
 import http from 'node:http';
 import https from 'node:https';
-
-/** Connections stay open between messages to the same push service (one TLS handshake, not one per push). */
-const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-} as const;
+import type { GuardedAgents } from '../../net/agents';
 
 /** More of an answer's body than any push service's error text needs. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -28,11 +25,16 @@ export class PushTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** POST `body` (none: an empty body) to `endpoint`; rejects on a network error (its `code`, e.g. ECONNREFUSED) or after `timeoutMs` in all. */
-export function postPush(endpoint: string, headers: Record<string, string>, body: Buffer | null, timeoutMs: number): Promise<PushHttpResponse> {
+/**
+ * POST `body` (none: an empty body) to `endpoint` over `agents` (connections stay open between
+ * messages to the same push service: one TLS handshake, not one per push); rejects on a network
+ * error (its `code`, e.g. ECONNREFUSED; ETARGETREFUSED for an address the agents refuse) or
+ * after `timeoutMs` in all.
+ */
+export function postPush(agents: GuardedAgents, endpoint: string, headers: Record<string, string>, body: Buffer | null, timeoutMs: number): Promise<PushHttpResponse> {
   const bytes = body ?? Buffer.alloc(0);
   const url = new URL(endpoint);
-  const agent = url.protocol === 'https:' ? AGENTS['https:'] : url.protocol === 'http:' ? AGENTS['http:'] : null;
+  const agent = url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : null;
   if (!agent) return Promise.reject(new Error(`a push endpoint must be http(s), not ${url.protocol}`));
   const send = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {

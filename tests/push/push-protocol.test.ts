@@ -4,10 +4,14 @@ import { createECDH } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import webpush from 'web-push';
-import { pushToSubscription, type PushRequestOptions } from '../../activities/channels/push-send';
+import { pushTargets, pushToSubscription, type PushRequestOptions } from '../../activities/channels/push-send';
+import { parseAllowedTargets } from '../../net/targets';
 import { createVapidCache, type VapidCache } from '../../activities/channels/vapid-cache';
 import type { PushSubscriptionRecord } from '../../store/types';
 import { startPushService, type PushService, type TestSubscription } from '../support/push-service';
+
+/** The local push services listen on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS=127.0.0.1 would. */
+const LOCAL = pushTargets(parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS'));
 
 const keys = { ...webpush.generateVAPIDKeys(), subject: 'mailto:ops@touchpoint.test' };
 
@@ -25,7 +29,7 @@ describe('web push over the wire', () => {
   let service: PushService;
   let other: PushService;
   let vapid: VapidCache;
-  const options = (): PushRequestOptions => ({ vapid, ttl: 3600, urgency: 'normal', topic: 'welcome-ada', timeoutMs: 5000 });
+  const options = (): PushRequestOptions => ({ vapid, ttl: 3600, urgency: 'normal', topic: 'welcome-ada', timeoutMs: 5000, targets: LOCAL });
 
   beforeAll(async () => {
     [service, other] = await Promise.all([startPushService(), startPushService()]);
