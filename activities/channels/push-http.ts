@@ -9,15 +9,10 @@ import http from 'node:http';
 import https from 'node:https';
 import type { GuardedAgents } from '../../net/agents';
 
-/** More of an answer's body than any push service's error text needs. */
-const MAX_BODY_BYTES = 16 * 1024;
-
 export interface PushHttpResponse {
   status: number;
   /** A response header, or null (names are case-insensitive). */
   header(name: string): string | null;
-  /** The start of the body (up to 16 KB), as text. */
-  text: string;
 }
 
 /** Raised when the push service gave no full answer within `timeoutMs`. */
@@ -39,16 +34,12 @@ export function postPush(agents: GuardedAgents, endpoint: string, headers: Recor
   const send = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const request = send(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(bytes.length) } }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (size < MAX_BODY_BYTES) chunks.push(chunk);
-        size += chunk.length;
-      });
+      // The body is read to the end (so the connection can be reused) and dropped: a push
+      // service's reply text is not ours to keep (it may echo the endpoint or request); the status says enough.
+      response.resume();
       response.on('end', () => {
         clearTimeout(timer);
-        const text = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, header: (name) => headerText(response.headers[name.toLowerCase()]), text });
+        resolve({ status: response.statusCode ?? 0, header: (name) => headerText(response.headers[name.toLowerCase()]) });
       });
       response.on('error', fail);
     });

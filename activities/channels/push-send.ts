@@ -1,6 +1,7 @@
 // One push message to one browser subscription: the web-push library encrypts it (aes128gcm)
 // and builds the RFC 8030 request; we POST it (push-http.ts) and turn the push service's answer
 // into a result.
+import { STATUS_CODES } from 'node:http';
 import webpush from 'web-push';
 import { createGuardedAgents, type GuardedAgents } from '../../net/agents';
 import { isNamedTarget, TargetRefusedError, urlRefusal, type TargetPolicy } from '../../net/targets';
@@ -76,9 +77,9 @@ async function attempt(subscription: PushSubscriptionRecord, payload: string, op
     if (error instanceof TargetRefusedError) return { kind: 'rejected', endpoint, status: null, detail: `not sent: ${error.message}` };
     return { kind: 'transient', endpoint, status: null, detail: `${new URL(endpoint).origin} unreachable: ${networkReason(error)}` };
   }
-  const text = response.text.trim().slice(0, 200);
   const status = response.status;
-  const said = `${new URL(endpoint).origin} answered ${status}${text ? ` (${text})` : ''}`;
+  // A short status only: the reply body is never read into what is stored (messages.detail).
+  const said = `${new URL(endpoint).origin} answered ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
   if (status >= 200 && status < 300) return { kind: 'sent', endpoint, status, location: response.header('location') };
   if (status === 404 || status === 410) return { kind: 'gone', endpoint, status, detail: said };
   if (status === 429 || status >= 500) {

@@ -92,6 +92,18 @@ describe('web push over the wire', () => {
     expect(await pushToSubscription(record(bound), '{}', options())).toMatchObject({ kind: 'rejected', status: 403, detail: expect.stringContaining('VAPID') });
   });
 
+  it("keeps only a short status of a push service's answer, never its body", async () => {
+    // The local service answers refusals with a text body ("scripted answer 400", "subscription expired").
+    const subscription = service.subscribe();
+    service.script(subscription, 400);
+    const refused = await pushToSubscription(record(subscription), '{}', options());
+    expect(refused).toEqual({ kind: 'rejected', endpoint: subscription.endpoint, status: 400, detail: `${service.origin} answered 400 Bad Request` });
+    service.expire(subscription);
+    const gone = await pushToSubscription(record(subscription), '{}', options());
+    expect(gone).toEqual({ kind: 'gone', endpoint: subscription.endpoint, status: 410, detail: `${service.origin} answered 410 Gone` });
+    expect(JSON.stringify([refused, gone])).not.toMatch(/scripted answer|subscription expired/u);
+  });
+
   it('counts an unreachable push service as transient', async () => {
     const closed = await startPushService();
     const subscription = closed.subscribe();
