@@ -2,11 +2,15 @@
 // names. Temporal's retries are the attempts: 5xx, 429, 408 and no answer throw a retryable
 // failure until the step's `attempts`; 2xx, another 4xx or the last attempt end in an outcome.
 // Every attempt is in webhook_calls; a call key already done returns its outcome, uncalled.
+import http from 'node:http';
+import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { durationMs } from '../dsl/duration';
 import { WEBHOOK_DEFAULTS } from '../dsl/webhook-defaults';
+import { createGuardedAgents, type GuardedAgents } from '../net/agents';
+import { publicOnly, TargetRefusedError, urlRefusal, type TargetPolicy } from '../net/targets';
 import type { Store, WebhookCall } from '../store/types';
 import { SIGNATURE_HEADER, signWebhook } from '../webhooks/signature';
 import type { ActivityDeps, JourneyActivities, WebhookOutcome, WebhookRequest } from './contract';
@@ -24,6 +28,8 @@ export interface CallWebhookDeps {
   webhookSecrets?: ActivityDeps['webhookSecrets'];
   /** The clock attempts are recorded at. @default () => new Date() */
   now?: () => Date;
+  /** Internal receivers allowed (WEBHOOK_ALLOWED_INTERNAL_TARGETS). @default public addresses only */
+  webhookTargets?: TargetPolicy;
 }
 
 export function outcomeOfCall(call: WebhookCall): WebhookOutcome {
@@ -31,11 +37,15 @@ export function outcomeOfCall(call: WebhookCall): WebhookOutcome {
 }
 
 /** What one attempt got: an HTTP answer, or none (timeout, refused, DNS...). */
-type Answer = { status: number; excerpt: string; ms: number } | { status: null; excerpt: null; why: string };
+type Answer = { status: number; excerpt: string; ms: number } | { status: null; excerpt: null; why: string; refused?: boolean };
 
 export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['callWebhook'] {
   const secrets = deps.webhookSecrets ?? process.env;
   const clock = deps.now ?? (() => new Date());
+  // Every connection is checked (after DNS, or a literal address before connecting): public
+  // receivers, plus the internal ones WEBHOOK_ALLOWED_INTERNAL_TARGETS names.
+  const policy = deps.webhookTargets ?? publicOnly('WEBHOOK_ALLOWED_INTERNAL_TARGETS');
+  const agents = createGuardedAgents(policy);
   return async function callWebhook(request) {
     const { store } = deps;
     await recordGivenProgress(store, progressOf(request, request.progress));
@@ -73,6 +83,9 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
       throw error;
     }
 
+    const where = urlRefusal(policy, new URL(rendered.url));
+    if (where) return refuse(rendered.url, `${step} was not called: ${where}.`);
+
     const headers = new Headers(rendered.headers);
     headers.set('Content-Type', 'application/json');
     headers.set('User-Agent', WEBHOOK_USER_AGENT);
@@ -80,7 +93,8 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
     headers.set(SIGNATURE_HEADER, signWebhook(secret, rendered.body));
     const timeout = request.webhook.timeout ?? WEBHOOK_DEFAULTS.timeout;
     const host = new URL(rendered.url).host;
-    const answer = await send(rendered.url, { method, headers, body: rendered.body }, durationMs(timeout), context.cancellationSignal, timeout);
+    const answer = await send(agents, rendered.url, { method, headers, body: rendered.body }, durationMs(timeout), context.cancellationSignal, timeout);
+    if (answer.status === null && answer.refused) return refuse(rendered.url, `${step} was not called: ${answer.why}.`);
 
     const retryable = answer.status === null || answer.status >= 500 || answer.status === 429 || answer.status === 408;
     const ok = answer.status !== null && answer.status >= 200 && answer.status < 300;
@@ -104,27 +118,57 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
   };
 }
 
-/** One HTTP request under a per-attempt timeout; never throws for the receiver's failures. */
-async function send(url: string, init: { method: string; headers: Headers; body: string }, timeoutMs: number, cancel: AbortSignal, timeout: string): Promise<Answer & { retryAfterS?: number }> {
+/** One HTTP request under a per-attempt timeout, through the guarded agents; never throws for the receiver's failures. */
+async function send(agents: GuardedAgents, url: string, init: { method: string; headers: Headers; body: string }, timeoutMs: number, cancel: AbortSignal, timeout: string): Promise<Answer & { retryAfterS?: number }> {
   const started = performance.now();
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]);
+  const timer = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([timer, cancel]);
   try {
     // Redirects are not followed: a signed body must not travel to a host the journey does not name.
-    const response = await fetch(url, { ...init, signal, redirect: 'manual' });
-    const text = await response.text();
-    const retryAfter = Number(response.headers.get('retry-after'));
+    const response = await post(agents, url, init, signal);
+    const retryAfter = Number(response.retryAfter);
     return {
       status: response.status,
-      excerpt: text.slice(0, EXCERPT),
+      excerpt: response.text.slice(0, EXCERPT),
       ms: Math.round(performance.now() - started),
       ...(Number.isInteger(retryAfter) && retryAfter > 0 ? { retryAfterS: Math.min(retryAfter, MAX_RETRY_AFTER_S) } : {}),
     };
   } catch (error) {
     // Cancelled by Temporal (the run ended): not the receiver's failure, nothing to record.
     if (cancel.aborted) throw error;
-    if (field(error, 'name') === 'TimeoutError') return { status: null, excerpt: null, why: `no answer from {host} within ${timeout}` };
+    if (error instanceof TargetRefusedError) return { status: null, excerpt: null, why: error.message, refused: true };
+    if (timer.aborted) return { status: null, excerpt: null, why: `no answer from {host} within ${timeout}` };
     return { status: null, excerpt: null, why: `could not reach {host}: ${networkReason(error)}` };
   }
+}
+
+/** The start of a receiver's answer kept (EXCERPT characters need at most 4 bytes each). */
+const MAX_BODY_BYTES = EXCERPT * 4;
+
+function post(agents: GuardedAgents, url: string, init: { method: string; headers: Headers; body: string }, signal: AbortSignal): Promise<{ status: number; retryAfter: string | null; text: string }> {
+  const target = new URL(url);
+  const agent = target.protocol === 'https:' ? agents['https:'] : target.protocol === 'http:' ? agents['http:'] : null;
+  if (!agent) return Promise.reject(new Error(`a webhook URL must be http(s), not ${target.protocol}`));
+  const request = target.protocol === 'https:' ? https.request : http.request;
+  const headers: Record<string, string> = Object.fromEntries(init.headers.entries());
+  headers['content-length'] = String(Buffer.byteLength(init.body));
+  return new Promise((resolve, reject) => {
+    const outgoing = request(target, { method: init.method, headers, agent, signal }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (size < MAX_BODY_BYTES) chunks.push(chunk);
+        size += chunk.length;
+      });
+      response.on('end', () => {
+        const retry = response.headers['retry-after'];
+        resolve({ status: response.statusCode ?? 0, retryAfter: typeof retry === 'string' ? retry : null, text: Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8') });
+      });
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(init.body);
+  });
 }
 
 /** A string property of a thrown value. Not `instanceof`: fetch's errors may come from another realm. */
@@ -133,9 +177,9 @@ function field(value: unknown, name: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
-/** "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9" → the cause's code and message, once. */
+/** "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9" → the error's (or its cause's) code and message, once. */
 function networkReason(error: unknown): string {
-  const cause: unknown = error !== null && typeof error === 'object' ? Reflect.get(error, 'cause') : undefined;
+  const cause: unknown = error !== null && typeof error === 'object' ? (Reflect.get(error, 'cause') ?? error) : undefined;
   const code = field(cause, 'code');
   const message = field(cause, 'message') ?? field(error, 'message') ?? String(error);
   return code !== undefined && !message.includes(code) ? `${code} ${message}` : message;

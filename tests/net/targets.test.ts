@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkTargetNow, createGuardedAgents } from '../../net/agents';
+import { loadConfig, targetPolicies } from '../../config/env';
 import { addressClass, parseAllowedTargets, publicOnly, urlRefusal } from '../../net/targets';
 
 describe('address classes', () => {
@@ -102,5 +103,14 @@ describe('guarded agents on real sockets', () => {
     const fakeResolved = async () => [{ address: '10.9.8.7', family: 4 }];
     expect(await checkTargetNow(publicOnly('X'), new URL('https://push.example/abc'), fakeResolved as never)).toMatch(/push\.example \(10\.9\.8\.7\) is a private address/u);
     expect(await checkTargetNow(publicOnly('X'), new URL(`http://localhost:${port}/`))).toMatch(/localhost is a loopback address/u);
+  });
+});
+
+describe('configuration', () => {
+  test('a bad allow-list stops start-up naming the variable and the entry', () => {
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_INTERNAL_TARGETS: 'crm.internal:443, 10.0.0.0/40' }, '/tmp')).toThrow(/WEBHOOK_ALLOWED_INTERNAL_TARGETS: "10\.0\.0\.0\/40" is not a network in CIDR form/u);
+    const config = loadConfig({ PUSH_ALLOWED_PRIVATE_TARGETS: '127.0.0.1:8080' }, '/tmp');
+    expect(targetPolicies(config).push.allowed).toHaveLength(1);
+    expect(targetPolicies(config).webhooks.allowed).toEqual([]);
   });
 });
