@@ -155,7 +155,11 @@ export interface ActivityDeps {
     ratePerSecond?: number;
   } | null;
   /** The web push channel, or null/absent when not configured. */
-  push?: { vapid: { publicKey: string; privateKey: string; subject: string } } | null;
+  push?: {
+    vapid: { publicKey: string; privateKey: string; subject: string };
+    /** Non-public push services allowed (PUSH_ALLOWED_PRIVATE_TARGETS; tests' local push service). @default public https endpoints only */
+    allowedTargets?: import('../net/targets').TargetPolicy;
+  } | null;
   /** Quiet hours and frequency caps. @default none */
   policy?: SendPolicy;
   /** For signed links in messages (unsubscribe): the public base URL and the HMAC secret. */
@@ -164,4 +168,6 @@ export interface ActivityDeps {
   now?: () => Date;
   /** Webhook steps: where their HMAC keys come from (`secret_env` names a key here). @default process.env */
   webhookSecrets?: Record<string, string | undefined>;
+  /** Internal receivers webhook steps may call (WEBHOOK_ALLOWED_INTERNAL_TARGETS). @default public addresses only */
+  webhookTargets?: import('../net/targets').TargetPolicy;
 }

@@ -2,7 +2,7 @@
 // rendered. fetch cannot do this: WHATWG URL parsing drops `.`/`..` segments even when they are
 // percent-encoded (`/customers/%2E%2E/notes` becomes `/notes`), so a customer id of `..` would
 // call another resource.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 export interface RawTarget {
@@ -54,7 +54,10 @@ export interface RawResponse {
  * One request, no redirects followed. Rejects on network failure (the error keeps Node's
  * `code`, e.g. ECONNREFUSED) or when `signal` aborts, before or while the body is read.
  */
-export function exchange(url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; maxBytes: number }): Promise<RawResponse> {
+export function exchange(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; maxBytes: number; agents?: { 'http:': Agent; 'https:': Agent } },
+): Promise<RawResponse> {
   const target = rawTarget(url);
   if (!target) return Promise.reject(new TypeError(`"${url}" is not an http(s) URL without credentials`));
   const { protocol, hostname, port } = new URL(target.origin);
@@ -71,6 +74,8 @@ export function exchange(url: string, init: { method: string; headers: Record<st
         method: init.method,
         headers: { ...init.headers, 'content-length': String(body.length) },
         signal: init.signal,
+        // The guarded agents (net/agents.ts) check the address each connection resolves to.
+        ...(init.agents ? { agent: init.agents[protocol === 'https:' ? 'https:' : 'http:'] } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -7,6 +7,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { durationMs } from '../dsl/duration';
 import { WEBHOOK_DEFAULTS } from '../dsl/webhook-defaults';
+import { createGuardedAgents, type GuardedAgents } from '../net/agents';
+import { publicOnly, TargetRefusedError, urlRefusal, type TargetPolicy } from '../net/targets';
 import type { Store, WebhookCall } from '../store/types';
 import { SIGNATURE_HEADER, signWebhook } from '../webhooks/signature';
 import type { ActivityDeps, JourneyActivities, WebhookOutcome, WebhookRequest } from './contract';
@@ -25,6 +27,8 @@ export interface CallWebhookDeps {
   webhookSecrets?: ActivityDeps['webhookSecrets'];
   /** The clock attempts are recorded at. @default () => new Date() */
   now?: () => Date;
+  /** Internal receivers allowed (WEBHOOK_ALLOWED_INTERNAL_TARGETS). @default public addresses only */
+  webhookTargets?: TargetPolicy;
 }
 
 export function outcomeOfCall(call: WebhookCall): WebhookOutcome {
@@ -32,11 +36,15 @@ export function outcomeOfCall(call: WebhookCall): WebhookOutcome {
 }
 
 /** What one attempt got: an HTTP answer, or none (timeout, refused, DNS...). */
-type Answer = { status: number; excerpt: string; ms: number } | { status: null; excerpt: null; why: string };
+type Answer = { status: number; excerpt: string; ms: number } | { status: null; excerpt: null; why: string; refused?: boolean };
 
 export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['callWebhook'] {
   const secrets = deps.webhookSecrets ?? process.env;
   const clock = deps.now ?? (() => new Date());
+  // Every connection is checked (after DNS, or a literal address before connecting): public
+  // receivers, plus the internal ones WEBHOOK_ALLOWED_INTERNAL_TARGETS names.
+  const policy = deps.webhookTargets ?? publicOnly('WEBHOOK_ALLOWED_INTERNAL_TARGETS');
+  const agents = createGuardedAgents(policy);
   return async function callWebhook(request) {
     const { store } = deps;
     await recordGivenProgress(store, progressOf(request, request.progress));
@@ -74,6 +82,9 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
       throw error;
     }
 
+    const where = urlRefusal(policy, new URL(rendered.url));
+    if (where) return refuse(rendered.url, `${step} was not called: ${where}.`);
+
     const headers = new Headers(rendered.headers);
     headers.set('Content-Type', 'application/json');
     headers.set('User-Agent', WEBHOOK_USER_AGENT);
@@ -81,7 +92,8 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
     headers.set(SIGNATURE_HEADER, signWebhook(secret, rendered.body));
     const timeout = request.webhook.timeout ?? WEBHOOK_DEFAULTS.timeout;
     const host = new URL(rendered.url).host;
-    const answer = await send(rendered.url, { method, headers, body: rendered.body }, durationMs(timeout), context.cancellationSignal, timeout);
+    const answer = await send(agents, rendered.url, { method, headers, body: rendered.body }, durationMs(timeout), context.cancellationSignal, timeout);
+    if (answer.status === null && answer.refused) return refuse(rendered.url, `${step} was not called: ${answer.why}.`);
 
     const retryable = answer.status === null || answer.status >= 500 || answer.status === 429 || answer.status === 408;
     const ok = answer.status !== null && answer.status >= 200 && answer.status < 300;
@@ -105,26 +117,26 @@ export function createCallWebhook(deps: CallWebhookDeps): JourneyActivities['cal
   };
 }
 
-/** One HTTP request under a per-attempt timeout; never throws for the receiver's failures. */
-async function send(url: string, init: { method: string; headers: Headers; body: string }, timeoutMs: number, cancel: AbortSignal, timeout: string): Promise<Answer & { retryAfterS?: number }> {
+/** One HTTP request under a per-attempt timeout, through the guarded agents; never throws for the receiver's failures. */
+async function send(agents: GuardedAgents, url: string, init: { method: string; headers: Headers; body: string }, timeoutMs: number, cancel: AbortSignal, timeout: string): Promise<Answer & { retryAfterS?: number }> {
   const started = performance.now();
   const timer = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([timer, cancel]);
   try {
     // Redirects are not followed (node:http never does): a signed body must not travel to a host the journey does not name.
     // Not fetch: it would normalise an encoded `..` segment away (webhook-http.ts).
-    const response = await exchange(url, { method: init.method, headers: Object.fromEntries(init.headers), body: init.body, signal, maxBytes: EXCERPT * 4 });
-    const text = response.text;
+    const response = await exchange(url, { method: init.method, headers: Object.fromEntries(init.headers), body: init.body, signal, maxBytes: EXCERPT * 4, agents });
     const retryAfter = Number(response.headers['retry-after']);
     return {
       status: response.status,
-      excerpt: text.slice(0, EXCERPT),
+      excerpt: response.text.slice(0, EXCERPT),
       ms: Math.round(performance.now() - started),
       ...(Number.isInteger(retryAfter) && retryAfter > 0 ? { retryAfterS: Math.min(retryAfter, MAX_RETRY_AFTER_S) } : {}),
     };
   } catch (error) {
     // Cancelled by Temporal (the run ended): not the receiver's failure, nothing to record.
     if (cancel.aborted) throw error;
+    if (error instanceof TargetRefusedError) return { status: null, excerpt: null, why: error.message, refused: true };
     if (timer.aborted) return { status: null, excerpt: null, why: `no answer from {host} within ${timeout}` };
     return { status: null, excerpt: null, why: `could not reach {host}: ${networkReason(error)}` };
   }
@@ -136,7 +148,7 @@ function field(value: unknown, name: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
-/** "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9" → the cause's code and message, once. */
+/** "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9" → the error's (or its cause's) code and message, once. */
 function networkReason(error: unknown): string {
   const cause: unknown = error !== null && typeof error === 'object' ? (Reflect.get(error, 'cause') ?? error) : undefined;
   const code = field(cause, 'code');

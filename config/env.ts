@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { hideUrlCredentials } from '../core/url-credentials';
+import { parseAllowedTargets, type TargetPolicy } from '../net/targets';
 
 const optional = z
   .string()
@@ -66,6 +67,12 @@ export const EnvSchema = z.object({
   VAPID_PUBLIC_KEY: optional,
   VAPID_PRIVATE_KEY: optional,
   VAPID_SUBJECT: optional,
+  PUSH_ALLOWED_PRIVATE_TARGETS: optional.meta({
+    description: 'Non-public push services subscriptions may name, e.g. a local push service for development: "127.0.0.1:8080,[::1]:8080,10.0.0.0/8,push.internal:443". Plain http is accepted only towards these. Unset: public https endpoints only.',
+  }),
+  WEBHOOK_ALLOWED_INTERNAL_TARGETS: optional.meta({
+    description: 'Internal receivers webhook steps may call, e.g. "crm.internal:443,10.1.2.0/24,127.0.0.1:4000". Unset: public addresses only. Cloud metadata addresses are refused always.',
+  }),
   QUIET_HOURS: optional.meta({ description: 'Global quiet hours for marketing messages, local time "21:00-08:00". Unset: none (journeys may set their own).' }),
   FREQUENCY_CAPS: optional.meta({ description: 'Marketing caps per channel, e.g. "email:3/7d,sms:2/7d,push:5/1d". Unset: no caps.' }),
   JOURNEYS_DIR: z.string().default('journeys'),
@@ -101,6 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   } catch {
     throw new Error(`Invalid environment configuration:\n  DEFAULT_TIMEZONE: "${c.DEFAULT_TIMEZONE}" is not an IANA time zone (e.g. Europe/Rome, America/New_York).`);
   }
+  for (const name of ['PUSH_ALLOWED_PRIVATE_TARGETS', 'WEBHOOK_ALLOWED_INTERNAL_TARGETS'] as const) {
+    try {
+      parseAllowedTargets(c[name], name);
+    } catch (error) {
+      throw new Error(`Invalid environment configuration:\n  ${(error as Error).message}`);
+    }
+  }
   const dataDir = resolve(cwd, c.TOUCHPOINT_DATA_DIR);
   return {
     ...c,
@@ -119,4 +133,12 @@ function generatedApiKey(dataDir: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The allow-lists of non-public targets (validated by loadConfig). */
+export function targetPolicies(config: Pick<EnvConfig, 'PUSH_ALLOWED_PRIVATE_TARGETS' | 'WEBHOOK_ALLOWED_INTERNAL_TARGETS'>): { push: TargetPolicy; webhooks: TargetPolicy } {
+  return {
+    push: parseAllowedTargets(config.PUSH_ALLOWED_PRIVATE_TARGETS, 'PUSH_ALLOWED_PRIVATE_TARGETS'),
+    webhooks: parseAllowedTargets(config.WEBHOOK_ALLOWED_INTERNAL_TARGETS, 'WEBHOOK_ALLOWED_INTERNAL_TARGETS'),
+  };
 }

@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig, type Config } from '../config/env';
+import { loadConfig, targetPolicies, type Config } from '../config/env';
 import { loadJourneys } from '../dsl/load';
 import { formatProblem } from '../dsl/problems';
 import { openStore } from '../store';
@@ -121,7 +121,8 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       store,
       email: { transport, from: config.EMAIL_FROM },
       sms,
-      push: { vapid: { publicKey: vapid.publicKey, privateKey: vapid.privateKey, subject: vapid.subject } },
+      push: { vapid: { publicKey: vapid.publicKey, privateKey: vapid.privateKey, subject: vapid.subject }, allowedTargets: targetPolicies(config).push },
+    webhookTargets: targetPolicies(config).webhooks,
       policy,
       links,
       defaultTimezone: config.DEFAULT_TIMEZONE,
@@ -171,7 +172,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       unsubscribeRoutes({ store, secret }),
       trackingRoutes({ store, secret, ingest: ingestEvent }),
       surveyRoutes({ store, secret, ingest: ingestEvent }),
-      pushRoutes({ store, apiKeys: apiKeys.parsed, vapidPublicKey: vapid.publicKey, publicUrl, secret, ingest: ingestEvent }),
+      pushRoutes({ store, apiKeys: apiKeys.parsed, vapidPublicKey: vapid.publicKey, publicUrl, secret, ingest: ingestEvent, allowedTargets: targetPolicies(config).push }),
       ...(sms && config.TWILIO_AUTH_TOKEN ? [twilioWebhooks({ store, authToken: config.TWILIO_AUTH_TOKEN, publicUrl, ingest: ingestEvent })] : []),
     ];
     const app = createApiServer({

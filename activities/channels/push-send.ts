@@ -1,7 +1,10 @@
 // One push message to one browser subscription: the web-push library encrypts it (aes128gcm)
 // and builds the RFC 8030 request; we POST it (push-http.ts) and turn the push service's answer
 // into a result.
+import { STATUS_CODES } from 'node:http';
 import webpush from 'web-push';
+import { createGuardedAgents, type GuardedAgents } from '../../net/agents';
+import { isNamedTarget, TargetRefusedError, urlRefusal, type TargetPolicy } from '../../net/targets';
 import type { PushSubscriptionRecord } from '../../store/types';
 import { postPush, PushTimeoutError, type PushHttpResponse } from './push-http';
 import type { VapidCache } from './vapid-cache';
@@ -23,6 +26,13 @@ export interface PushRequestOptions {
   /** RFC 8030 Topic: a queued message with the same topic is replaced, not duplicated. */
   topic: string;
   timeoutMs: number;
+  /** Where pushes may go (public addresses, plus PUSH_ALLOWED_PRIVATE_TARGETS), and the agents enforcing it. */
+  targets: { policy: TargetPolicy; agents: GuardedAgents };
+}
+
+/** The policy and the keep-alive agents enforcing it (create once per channel). */
+export function pushTargets(policy: TargetPolicy): PushRequestOptions['targets'] {
+  return { policy, agents: createGuardedAgents(policy) };
 }
 
 export async function pushToSubscription(subscription: PushSubscriptionRecord, payload: string, options: PushRequestOptions): Promise<EndpointResult> {
@@ -39,6 +49,8 @@ export async function pushToSubscription(subscription: PushSubscriptionRecord, p
 
 async function attempt(subscription: PushSubscriptionRecord, payload: string, options: PushRequestOptions): Promise<EndpointResult> {
   const { endpoint } = subscription;
+  const refused = endpointRefusal(endpoint, options.targets.policy);
+  if (refused) return { kind: 'rejected', endpoint, status: null, detail: `not sent: ${refused}` };
   let details: webpush.RequestDetails;
   try {
     details = webpush.generateRequestDetails({ endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, payload, {
@@ -59,13 +71,15 @@ async function attempt(subscription: PushSubscriptionRecord, payload: string, op
   }
   let response: PushHttpResponse;
   try {
-    response = await postPush(details.endpoint, headers, details.body, options.timeoutMs);
+    response = await postPush(options.targets.agents, details.endpoint, headers, details.body, options.timeoutMs);
   } catch (error) {
+    // Refused after DNS (the name now resolves to a non-public address): final, nothing was sent.
+    if (error instanceof TargetRefusedError) return { kind: 'rejected', endpoint, status: null, detail: `not sent: ${error.message}` };
     return { kind: 'transient', endpoint, status: null, detail: `${new URL(endpoint).origin} unreachable: ${networkReason(error)}` };
   }
-  const text = response.text.trim().slice(0, 200);
   const status = response.status;
-  const said = `${new URL(endpoint).origin} answered ${status}${text ? ` (${text})` : ''}`;
+  // A short status only: the reply body is never read into what is stored (messages.detail).
+  const said = `${new URL(endpoint).origin} answered ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
   if (status >= 200 && status < 300) return { kind: 'sent', endpoint, status, location: response.header('location') };
   if (status === 404 || status === 410) return { kind: 'gone', endpoint, status, detail: said };
   if (status === 429 || status >= 500) {
@@ -82,6 +96,22 @@ async function attempt(subscription: PushSubscriptionRecord, payload: string, op
   }
   if (status === 413) return { kind: 'rejected', endpoint, status, detail: `${said}: the payload is too large; shorten the template's push parts.` };
   return { kind: 'rejected', endpoint, status, detail: said };
+}
+
+/** A stored endpoint that is not https, or names a refused host, is not sent to (subscriptions stored before the check, or a changed allow-list). */
+export function endpointRefusal(endpoint: string, policy: TargetPolicy): string | null {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return 'the endpoint is not a URL';
+  }
+  const where = urlRefusal(policy, url);
+  if (where) return where;
+  if (url.protocol === 'https:') return null;
+  return url.protocol === 'http:' && isNamedTarget(policy, url)
+    ? null
+    : `${url.origin} is not https; push endpoints must be https URLs (plain http only to a local push service ${policy.setting} names)`;
 }
 
 function networkReason(error: unknown): string {

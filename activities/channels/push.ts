@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import type webpush from 'web-push';
 import { z } from 'zod';
+import { publicOnly } from '../../net/targets';
 import type { ActivityDeps } from '../contract';
 import type { ChannelResult, ChannelSender } from './channel';
 import { signPushClick } from './push-click-token';
-import { pushToSubscription, type EndpointResult } from './push-send';
+import { pushTargets, pushToSubscription, type EndpointResult } from './push-send';
 import { createVapidCache, type VapidCacheOptions } from './vapid-cache';
 
 // The payload's size is checked by the decision path (render/channel-limits.ts), as every channel's.
@@ -45,6 +46,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function createPushChannel(push: ActivityDeps['push'] | null, options: PushChannelOptions = {}): ChannelSender {
   const vapid = push ? createVapidCache(push.vapid, options.vapid) : null;
+  const targets = pushTargets(push?.allowedTargets ?? publicOnly('PUSH_ALLOWED_PRIVATE_TARGETS'));
   const ttl = options.ttlSeconds ?? { marketing: 86_400, transactional: 604_800 };
   const now = options.now ?? (() => new Date());
 
@@ -100,7 +102,7 @@ export function createPushChannel(push: ActivityDeps['push'] | null, options: Pu
       // queued copy and the tag makes the browser replace a shown one.
       const results = await Promise.all(
         subscriptions.map(async (subscription): Promise<EndpointResult> => {
-          const result = await pushToSubscription(subscription, text, { vapid, ttl: ttl[category], urgency: URGENCY[category], topic, timeoutMs: options.timeoutMs ?? 10_000 });
+          const result = await pushToSubscription(subscription, text, { vapid, ttl: ttl[category], urgency: URGENCY[category], topic, timeoutMs: options.timeoutMs ?? 10_000, targets });
           if (result.kind === 'sent') {
             // Bookkeeping only: a database hiccup here must not turn an accepted push into a retry.
             await store.markPushSubscriptionUsed(subscription.endpoint, now().toISOString()).catch(() => undefined);

@@ -22,12 +22,13 @@ export const EndpointSchema = z
   .refine((text) => {
     try {
       const url = new URL(text);
-      // http only for a push service on this machine (tests, local development).
+      // http only for a push service on this machine (tests, local development), and only when
+      // PUSH_ALLOWED_PRIVATE_TARGETS names it (checked by the route, api/routes/push.ts).
       return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
     } catch {
       return false;
     }
-  }, 'endpoint must be an https URL (http is accepted only for 127.0.0.1/localhost)')
+  }, 'endpoint must be an https URL (http is accepted only for a local push service on 127.0.0.1/localhost that PUSH_ALLOWED_PRIVATE_TARGETS names)')
   .meta({ description: 'PushSubscription.endpoint: the push service URL for this browser.' });
 
 export const PushSubscriptionRequestSchema = z

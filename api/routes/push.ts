@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { verifyPushClick } from '../../activities/channels/push-click-token';
+import { endpointRefusal } from '../../activities/channels/push-send';
+import { checkTargetNow } from '../../net/agents';
+import { publicOnly, type TargetPolicy } from '../../net/targets';
 import type { LoggedEventInput, Store } from '../../store/types';
 import { bearerAuth, type ApiKey } from '../auth';
 import { HttpError, invalidBody } from '../http-error';
@@ -25,6 +28,8 @@ export interface PushRoutesDeps {
   secret?: string;
   /** The event path (api/ingest.ts `ingest` with its deps); without it clicks are only logged, not routed to journeys. */
   ingest?: (event: LoggedEventInput) => Promise<unknown>;
+  /** Non-public push services subscriptions may name (PUSH_ALLOWED_PRIVATE_TARGETS). @default public https endpoints only */
+  allowedTargets?: TargetPolicy;
   /** Where sw.js and touchpoint-push.js are. @default the repository's public/ folder */
   publicDir?: string;
 }
@@ -41,11 +46,19 @@ export function pushRoutes(deps: PushRoutesDeps): (app: FastifyInstance) => Prom
       scripts.set(name, { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` });
     }
     const now = () => new Date().toISOString();
+    const policy = deps.allowedTargets ?? publicOnly('PUSH_ALLOWED_PRIVATE_TARGETS');
 
     await app.register(async (v1) => {
       v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'register push subscriptions' }));
       v1.post('/v1/push-subscriptions', async (request, reply) => {
         const { userId, subscription, userAgent } = parse(PushSubscriptionRequestSchema, request.body, 'push subscription body');
+        // https to a public push service only: checked now (scheme, literal address, what the name
+        // resolves to) and again on every connection when sending (DNS can change).
+        const why = endpointRefusal(subscription.endpoint, policy) ?? (await checkTargetNow(policy, new URL(subscription.endpoint)));
+        if (why) {
+          const message = `subscription.endpoint is refused: ${why}`;
+          throw new HttpError(400, 'invalid_request', `Invalid push subscription body: ${message}. A browser's PushSubscription.endpoint is an https URL of its push service (FCM, Mozilla, Apple, Microsoft).`, [{ path: ['subscription', 'endpoint'], message, code: 'refused_target' }]);
+        }
         const saved = await deps.store.savePushSubscription({
           customerId: userId,
           endpoint: subscription.endpoint,

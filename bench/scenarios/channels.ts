@@ -14,7 +14,8 @@ import webpush from 'web-push';
 import { createActivities } from '../../activities';
 import { createSmtpTransport } from '../../runtime/smtp-transport';
 import type { JourneyActivities, SendRequest } from '../../activities/contract';
-import { pushToSubscription } from '../../activities/channels/push-send';
+import { pushTargets, pushToSubscription } from '../../activities/channels/push-send';
+import { parseAllowedTargets } from '../../net/targets';
 import { createVapidCache } from '../../activities/channels/vapid-cache';
 import { loadJourneys } from '../../dsl/load';
 import { createRenderer } from '../../render/renderer';
@@ -207,7 +208,7 @@ export const scenario: Scenario = {
         };
       };
       const activitiesWith = (transport: Transporter) =>
-        createActivities({ store, email: { transport, from: FROM }, push: { vapid }, links, defaultTimezone: 'UTC' });
+        createActivities({ store, email: { transport, from: FROM }, push: { vapid, allowedTargets: parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS') }, links, defaultTimezone: 'UTC' });
 
       // Email. runtime/start.ts builds the transport with createSmtpTransport(SMTP_URL): pooled
       // unless the URL says ?pool=false. Both are measured; the baseline is pooled, as asked.
@@ -256,10 +257,11 @@ export const scenario: Scenario = {
       });
       // The engine's delivery code alone (encryption, reused VAPID header, the same fetch): what the header cache buys.
       const vapidCache = createVapidCache(vapid);
+      const benchTargets = pushTargets(parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS'));
       const pushDelivery = await load(ctx, 'push: engine delivery (pushToSubscription)', seconds, async (i) => {
         const subscription = subscriptions[i % CUSTOMERS]!;
         const record: PushSubscriptionRecord = { endpoint: subscription.endpoint, customerId: `c${i % CUSTOMERS}`, ...subscription.keys, userAgent: null, createdAt: at, lastSuccessAt: null };
-        const result = await pushToSubscription(record, PUSH_PAYLOAD, { vapid: vapidCache, ttl: 86_400, urgency: 'normal', topic: `bench${i}`, timeoutMs: 10_000 });
+        const result = await pushToSubscription(record, PUSH_PAYLOAD, { vapid: vapidCache, ttl: 86_400, urgency: 'normal', topic: `bench${i}`, timeoutMs: 10_000, targets: benchTargets });
         if (result.kind !== 'sent') throw new Error(`push ${i}: ${result.kind}: ${result.detail}`);
       });
       const pushEngine = await load(ctx, 'push: sendMessage', seconds, sendVia(activitiesWith(pooledTransport), request('push', 'bench-push', pushHash, 'push')));

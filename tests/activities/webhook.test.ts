@@ -11,6 +11,10 @@ import { verifyWebhook } from '../../webhooks/signature';
 import { freePort } from '../support/ports';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhooks/receiver';
 import { analyticsRows, openAnalyticsDb, type AnalyticsDb } from '../store/analytics-db';
+import { parseAllowedTargets } from '../../net/targets';
+
+/** The receivers listen on loopback: allowed explicitly, as WEBHOOK_ALLOWED_INTERNAL_TARGETS=127.0.0.0/8 would. */
+const LOCAL_RECEIVERS = parseAllowedTargets('127.0.0.0/8', 'WEBHOOK_ALLOWED_INTERNAL_TARGETS');
 
 const SECRET = 'crm-webhook-secret-0123456789abcdef';
 
@@ -20,7 +24,7 @@ describe('callWebhook', () => {
   let activities: JourneyActivities;
   beforeAll(async () => {
     [analytics, receiver] = await Promise.all([openAnalyticsDb('pglite'), startWebhookReceiver()]);
-    activities = createActivities({ store: analytics.store, email: null, defaultTimezone: 'UTC', webhookSecrets: { CRM_SECRET: SECRET, WEBHOOK_SECRET: SECRET } });
+    activities = createActivities({ store: analytics.store, email: null, defaultTimezone: 'UTC', webhookSecrets: { CRM_SECRET: SECRET, WEBHOOK_SECRET: SECRET }, webhookTargets: LOCAL_RECEIVERS });
   });
   afterAll(async () => {
     await receiver?.close();
@@ -209,6 +213,36 @@ describe('callWebhook', () => {
     const outcome = await attempt(1, request({ body: { note: '{{#if survey.comment}}unclosed' } }));
     expect(outcome).toMatchObject({ ok: false, status: null, attempts: 0, detail: expect.stringContaining('webhook step "notify-crm" of journey "post-purchase": body.note: ') });
     expect(receiver.received).toHaveLength(0);
+  });
+
+  test('an internal receiver is called only when WEBHOOK_ALLOWED_INTERNAL_TARGETS names it; cloud metadata never', async () => {
+    const withTargets = (targets?: string) =>
+      createActivities({ store: analytics.store, email: null, defaultTimezone: 'UTC', webhookSecrets: { CRM_SECRET: SECRET }, ...(targets === undefined ? {} : { webhookTargets: parseAllowedTargets(targets, 'WEBHOOK_ALLOWED_INTERNAL_TARGETS') }) });
+    const call = (targets: string | undefined, url: string) => new MockActivityEnvironment({ attempt: 1 }).run(withTargets(targets).callWebhook, request({ url }));
+    const port = new URL(receiver.url).port;
+
+    // The default: public receivers only. Refused before anything is sent, a final failure.
+    const refused = await call(undefined, `${receiver.url}/hooks`);
+    expect(refused).toEqual({
+      ok: false,
+      status: null,
+      attempts: 0,
+      detail: `Webhook step "notify-crm" of journey "post-purchase" was not called: 127.0.0.1 is a loopback address; only public addresses are reached unless WEBHOOK_ALLOWED_INTERNAL_TARGETS names the target (e.g. WEBHOOK_ALLOWED_INTERNAL_TARGETS=127.0.0.1:${port}).`,
+    });
+    // A loopback name is refused too (a name resolving to one is refused after DNS: tests/net).
+    expect(await call(`localhost:${Number(port) + 1}`, `http://localhost:${port}/hooks`)).toMatchObject({ ok: false, attempts: 0, detail: expect.stringMatching(/was not called: localhost is a loopback address/u) });
+    expect(receiver.received).toHaveLength(0);
+
+    // Named by address and port, or by host name and port: called.
+    expect(await call(`127.0.0.1:${port}`, `${receiver.url}/hooks`)).toMatchObject({ ok: true, status: 200 });
+    expect(await call(`localhost:${port}`, `http://localhost:${port}/hooks`)).toMatchObject({ ok: true, status: 200 });
+    expect(receiver.received).toHaveLength(2);
+
+    // Metadata services are refused even when an allowed network covers them.
+    for (const url of ['http://169.254.169.254/latest/meta-data/iam/', 'http://metadata.google.internal/computeMetadata/v1/', 'http://[fd00:ec2::254]/']) {
+      expect(await call('169.254.0.0/16, fd00::/8, metadata.google.internal', url)).toMatchObject({ ok: false, attempts: 0, detail: expect.stringMatching(/cloud metadata (address|service); Touchpoint never connects to one/u) });
+    }
+    expect(receiver.received).toHaveLength(2);
   });
 
   test('progress given with the call is recorded before the call', async () => {

@@ -28,6 +28,10 @@ import { createTestStore, type TestStore } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startTimeSkipping } from '../workflows/support/time-skipping';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhooks/receiver';
+import { parseAllowedTargets } from '../../net/targets';
+
+/** The receivers listen on loopback: allowed explicitly, as WEBHOOK_ALLOWED_INTERNAL_TARGETS=127.0.0.0/8 would. */
+const LOCAL_RECEIVERS = parseAllowedTargets('127.0.0.0/8', 'WEBHOOK_ALLOWED_INTERNAL_TARGETS');
 
 const ROOT = resolve(__dirname, '../..');
 const LINK_SECRET = 'post-purchase-e2e-link-secret-0123456789';
@@ -93,6 +97,7 @@ describe('post-purchase NPS survey, end to end', () => {
         links: { publicUrl, secret: LINK_SECRET },
         defaultTimezone: 'Europe/Rome',
         webhookSecrets: { WEBHOOK_SECRET: HOOK_SECRET },
+        webhookTargets: LOCAL_RECEIVERS,
       }),
     });
     running = worker.run();

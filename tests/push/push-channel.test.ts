@@ -11,6 +11,10 @@ import { createRenderer } from '../../render/renderer';
 import type { Store } from '../../store/types';
 import { createTestStore, type TestStore } from '../support/db';
 import { startPushService, type PushService, type TestSubscription } from '../support/push-service';
+import { parseAllowedTargets } from '../../net/targets';
+
+/** The local push service listens on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS=127.0.0.1 would. */
+const LOCAL_PUSH = parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS');
 
 const SOURCE = [
   '{{!-- push.title --}}',
@@ -30,7 +34,7 @@ describe('the push channel', () => {
   let db: TestStore;
   let store: Store;
   let service: PushService;
-  const channel = createPushChannel({ vapid }, { links: { publicUrl: 'https://touchpoint.shop.example', secret: SECRET } });
+  const channel = createPushChannel({ vapid, allowedTargets: LOCAL_PUSH }, { links: { publicUrl: 'https://touchpoint.shop.example', secret: SECRET } });
 
   beforeAll(async () => {
     [db, service] = await Promise.all([createTestStore('pglite'), startPushService()]);
@@ -135,7 +139,7 @@ describe('the push channel', () => {
   });
 
   it('goes through sendMessage: the log keeps what was sent, and a customer whose browsers are all gone fails as invalid_address', async () => {
-    const { sendMessage } = createActivities({ store, email: null, push: { vapid }, links: { publicUrl: 'https://touchpoint.shop.example', secret: SECRET }, defaultTimezone: 'UTC' });
+    const { sendMessage } = createActivities({ store, email: null, push: { vapid, allowedTargets: LOCAL_PUSH }, links: { publicUrl: 'https://touchpoint.shop.example', secret: SECRET }, defaultTimezone: 'UTC' });
     const { subscriptions, input } = await customerWith(1);
     const outcome = await sendMessage(input.request);
     const [arrived] = arrivedAt(subscriptions[0] as TestSubscription);
@@ -149,6 +153,17 @@ describe('the push channel', () => {
     lost.subscriptions.forEach((s) => service.expire(s));
     expect(await sendMessage(lost.input.request)).toMatchObject({ reason: 'failed:invalid_address', channel: 'push' });
     expect(await store.listPushSubscriptions(lost.customerId)).toEqual([]);
+  });
+
+  it('does not connect to a stored endpoint that is not public, unless PUSH_ALLOWED_PRIVATE_TARGETS names it; nothing arrives' /* after DNS: tests/net/targets.test.ts */, async () => {
+    // Stored before the check, or the allow-list changed since: the production default refuses
+    // the loopback push service when sending, a final failure (not a retry).
+    const { subscriptions, input } = await customerWith(1);
+    const strict = createPushChannel({ vapid }, { links: { publicUrl: 'https://touchpoint.shop.example', secret: SECRET } });
+    const result = await strict.deliver(input, await strict.render(input), await strict.addresses(input));
+    expect(result).toMatchObject({ kind: 'final', reason: 'failed:provider' });
+    expect(JSON.stringify(result)).toMatch(/127\.0\.0\.1 is a loopback address; only public addresses are reached unless PUSH_ALLOWED_PRIVATE_TARGETS names the target/u);
+    expect(arrivedAt(subscriptions[0]!)).toEqual([]);
   });
 
   it('is not configured without VAPID keys', async () => {

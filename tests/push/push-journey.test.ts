@@ -18,6 +18,10 @@ import { API_KEY, listen, type Api } from '../api/http';
 import { createTestStore, type TestStore } from '../support/db';
 import { startPushService, type PushService } from '../support/push-service';
 import { startTimeSkipping } from '../workflows/support/time-skipping';
+import { parseAllowedTargets } from '../../net/targets';
+
+/** The local push service listens on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS=127.0.0.1 would. */
+const LOCAL_PUSH = parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS');
 
 const SOURCE = ['{{!-- push.title --}}', 'Your cart misses you, {{traits.first_name}}', '{{!-- push.body --}}', '{{event.properties.item}} is almost gone.', '{{!-- push.url --}}', 'https://shop.example/cart'].join('\n');
 const HASH = createHash('sha256').update(SOURCE).digest('hex').slice(0, 16);
@@ -56,13 +60,13 @@ describe('a push journey', () => {
     const secret = 'journey-test-secret';
     const taskQueue = `push-journey-${process.pid}`;
     const router = createRouter({ client: env.client, store, journeys: [journey], taskQueue });
-    const routes = pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', secret, ingest: (event) => ingest({ store, router }, event) });
+    const routes = pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', allowedTargets: LOCAL_PUSH, secret, ingest: (event) => ingest({ store, router }, event) });
     api = await listen(createApiServer({ store, router, apiKeys: [API_KEY], health: async () => ({}), plugins: [routes] }));
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('ERROR') }),
-      activities: createActivities({ store, email: null, push: { vapid }, links: { publicUrl: api.url, secret }, defaultTimezone: 'UTC' }),
+      activities: createActivities({ store, email: null, push: { vapid, allowedTargets: LOCAL_PUSH }, links: { publicUrl: api.url, secret }, defaultTimezone: 'UTC' }),
     });
     running = worker.run();
   });

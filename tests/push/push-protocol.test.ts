@@ -4,10 +4,14 @@ import { createECDH } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import webpush from 'web-push';
-import { pushToSubscription, type PushRequestOptions } from '../../activities/channels/push-send';
+import { pushTargets, pushToSubscription, type PushRequestOptions } from '../../activities/channels/push-send';
+import { parseAllowedTargets } from '../../net/targets';
 import { createVapidCache, type VapidCache } from '../../activities/channels/vapid-cache';
 import type { PushSubscriptionRecord } from '../../store/types';
 import { startPushService, type PushService, type TestSubscription } from '../support/push-service';
+
+/** The local push services listen on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS=127.0.0.1 would. */
+const LOCAL = pushTargets(parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS'));
 
 const keys = { ...webpush.generateVAPIDKeys(), subject: 'mailto:ops@touchpoint.test' };
 
@@ -25,7 +29,7 @@ describe('web push over the wire', () => {
   let service: PushService;
   let other: PushService;
   let vapid: VapidCache;
-  const options = (): PushRequestOptions => ({ vapid, ttl: 3600, urgency: 'normal', topic: 'welcome-ada', timeoutMs: 5000 });
+  const options = (): PushRequestOptions => ({ vapid, ttl: 3600, urgency: 'normal', topic: 'welcome-ada', timeoutMs: 5000, targets: LOCAL });
 
   beforeAll(async () => {
     [service, other] = await Promise.all([startPushService(), startPushService()]);
@@ -86,6 +90,18 @@ describe('web push over the wire', () => {
     otherKey.generateKeys();
     const bound = service.subscribe({ applicationServerKey: otherKey.getPublicKey().toString('base64url') });
     expect(await pushToSubscription(record(bound), '{}', options())).toMatchObject({ kind: 'rejected', status: 403, detail: expect.stringContaining('VAPID') });
+  });
+
+  it("keeps only a short status of a push service's answer, never its body", async () => {
+    // The local service answers refusals with a text body ("scripted answer 400", "subscription expired").
+    const subscription = service.subscribe();
+    service.script(subscription, 400);
+    const refused = await pushToSubscription(record(subscription), '{}', options());
+    expect(refused).toEqual({ kind: 'rejected', endpoint: subscription.endpoint, status: 400, detail: `${service.origin} answered 400 Bad Request` });
+    service.expire(subscription);
+    const gone = await pushToSubscription(record(subscription), '{}', options());
+    expect(gone).toEqual({ kind: 'gone', endpoint: subscription.endpoint, status: 410, detail: `${service.origin} answered 410 Gone` });
+    expect(JSON.stringify([refused, gone])).not.toMatch(/scripted answer|subscription expired/u);
   });
 
   it('counts an unreachable push service as transient', async () => {

@@ -10,6 +10,10 @@ import { createRouter } from '../../routing';
 import { API_KEY, listen, type Api } from '../api/http';
 import { createTestStore, type TestStore } from '../support/db';
 import { startPushService, type PushService } from '../support/push-service';
+import { parseAllowedTargets } from '../../net/targets';
+
+/** The local push service listens on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS=127.0.0.1 would. */
+const LOCAL_PUSH = parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS');
 
 const SECRET = 'push-routes-test-secret';
 const vapid = webpush.generateVAPIDKeys();
@@ -26,7 +30,7 @@ describe('push routes', () => {
     // The real router with no journeys: the click goes through the whole event path, and no
     // run is started (a lazy client that is never used).
     const router = createRouter({ client: new Client(), store, journeys: [], taskQueue: 'push-routes-test' });
-    const routes = pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', secret: SECRET, ingest: (event) => ingest({ store, router }, event) });
+    const routes = pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', allowedTargets: LOCAL_PUSH, secret: SECRET, ingest: (event) => ingest({ store, router }, event) });
     api = await listen(createApiServer({ store, router, apiKeys: [API_KEY], health: async () => ({}), plugins: [routes] }));
   });
   afterAll(async () => {
@@ -64,6 +68,37 @@ describe('push routes', () => {
     offCurve[0] = 4;
     const notAPoint = await api.call('POST', '/v1/push-subscriptions', { body: { userId: 'ada', subscription: { endpoint, keys: { ...keys, p256dh: offCurve.toString('base64url') } } } });
     expect(notAPoint).toMatchObject({ status: 400, body: { error: { issues: [{ path: ['subscription', 'keys', 'p256dh'], message: 'p256dh is not a point on the P-256 curve' }] } } });
+  });
+
+  it('refuses endpoints that are not public https push services, naming subscription.endpoint and why', async () => {
+    const { keys } = service.subscribe();
+    // The production default (no PUSH_ALLOWED_PRIVATE_TARGETS) on the same store.
+    const strict = await listen(createApiServer({ store: db.store, router: { route: async () => ({ runs: [] }) }, apiKeys: [API_KEY], health: async () => ({}), plugins: [pushRoutes({ store: db.store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1' })] }));
+    try {
+      const cases: Array<[Api, string, RegExp]> = [
+        [strict, 'https://169.254.169.254/latest/meta-data/', /169\.254\.169\.254 is a cloud metadata address/u],
+        [api, 'https://169.254.169.254/x', /cloud metadata address; Touchpoint never connects to one/u],
+        [strict, 'https://[fd00:ec2::254]/x', /fd00:ec2::254 is a cloud metadata address/u],
+        [strict, 'https://metadata.google.internal/computeMetadata/v1/', /metadata\.google\.internal is a cloud metadata service/u],
+        [strict, 'https://10.0.0.8/push/abc', /10\.0\.0\.8 is a private address; .*PUSH_ALLOWED_PRIVATE_TARGETS=10\.0\.0\.8:443/u],
+        [strict, 'https://192.168.1.20/push', /a private address/u],
+        [strict, 'https://[fe80::1]/push', /a link-local address/u],
+        [strict, 'https://[fd12:3456::9]/push', /a unique-local address/u],
+        [strict, 'https://[::1]:8443/push', /::1 is a loopback address/u],
+        [strict, 'https://localhost/push', /localhost is a loopback address/u],
+        [strict, service.subscribe().endpoint, /127\.0\.0\.1 is a loopback address/u],
+      ];
+      for (const [on, endpoint, why] of cases) {
+        const answer = await on.call('POST', '/v1/push-subscriptions', { body: { userId: 'ada', subscription: { endpoint, keys } } });
+        expect({ endpoint, status: answer.status }).toEqual({ endpoint, status: 400 });
+        expect(answer.body.error.message).toMatch(/^Invalid push subscription body: subscription\.endpoint is refused: /u);
+        expect(answer.body.error.message).toMatch(why);
+        expect(answer.body.error.issues).toEqual([expect.objectContaining({ path: ['subscription', 'endpoint'] })]);
+      }
+      expect(await db.store.listPushSubscriptions('ada')).toEqual([]);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('serves the VAPID public key, the service worker and the client script to any origin', async () => {

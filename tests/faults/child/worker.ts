@@ -5,7 +5,7 @@
 // Run with `node -r ./tests/faults/child/register-ts.js tests/faults/child/worker.ts`.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
-import { loadConfig } from '../../../config/env';
+import { loadConfig, targetPolicies } from '../../../config/env';
 import { createDecisionDeps } from '../../../consent/decision-deps';
 import { createSmtpTransport } from '../../../runtime/smtp-transport';
 import { createSmsDeps } from '../../../runtime/twilio';
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     store,
     email: { transport, from: config.EMAIL_FROM },
     sms: createSmsDeps(config),
-    push: { vapid: { publicKey: vapid.publicKey, privateKey: vapid.privateKey, subject: vapid.subject } },
+    push: { vapid: { publicKey: vapid.publicKey, privateKey: vapid.privateKey, subject: vapid.subject }, allowedTargets: targetPolicies(config).push },
+    webhookTargets: targetPolicies(config).webhooks,
     policy,
     links,
     defaultTimezone: config.DEFAULT_TIMEZONE,

@@ -32,6 +32,10 @@ import { balance, type Enrolled, type Ledger } from './ledger';
 import { enrol, orderSystem, type Post } from './order-system';
 import { holdPostgresExclusively, sharePostgres, type Release } from './postgres-lock';
 import { waitForRuns } from './run-counts';
+import { parseAllowedTargets } from '../../../net/targets';
+
+/** The local push service listens on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS=127.0.0.1 would. */
+const LOCAL_PUSH = parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS');
 
 export const API_KEY = 'faults-api-key-0123456789abcdef';
 const SENDER = '+15005550006';
@@ -158,7 +162,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         temporal: await temporalHealth().then(() => 'ok', (error: Error) => `down: ${error.message}`),
         database: await store.ping().then(() => 'ok', (error: Error) => `down: ${error.message}`),
       }),
-      plugins: [pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', secret })],
+      plugins: [pushRoutes({ store, apiKeys: [API_KEY], vapidPublicKey: vapid.publicKey, publicUrl: 'http://127.0.0.1', allowedTargets: LOCAL_PUSH, secret })],
     });
     const api = await listen(app);
     stops.push(() => api.close());
@@ -178,6 +182,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: 'mailto:faults@touchpoint.test',
+      PUSH_ALLOWED_PRIVATE_TARGETS: '127.0.0.1',
       TOUCHPOINT_SECRET: secret,
       PUBLIC_URL: api.url,
       TOUCHPOINT_DATA_DIR: dataDir,
