@@ -254,6 +254,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // store/report-rollups.ts explains the tables and the triggers; the rows already here are rolled up too.
     sql: ROLLUP_MIGRATION,
   },
+  {
+    id: 11,
+    name: 'inspector: sessions ended by signing out',
+    // Support staff's session ids (no customer data): a signed-out cookie is refused until it expires (store/inspector-sessions.ts).
+    sql: [
+      `create table inspector_sessions_ended (
+        sid text primary key,
+        expires_at timestamptz not null,
+        ended_at timestamptz not null
+      )`,
+      `create index inspector_sessions_ended_expiry_idx on inspector_sessions_ended (expires_at)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

@@ -11,6 +11,7 @@ import { compactReportRollups, journeyReport } from './sql-reports';
 import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
 import { SqlPersonalData } from './sql-personal-data';
+import { SqlInspectorSessions } from './inspector-sessions';
 import { SqlRunProgress } from './sql-progress';
 import { SqlWebhookCalls } from './sql-webhooks';
 import type { Contact, JourneyEntry, LoggedEventInput, Store, TemplateVersion } from './types';
@@ -29,6 +30,7 @@ export function phoneColumn(value: unknown): string | null {
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
   readonly personalData: SqlPersonalData;
+  readonly inspectorSessions: SqlInspectorSessions;
   private readonly messages: SqlMessageLog;
   private readonly audience: SqlAudience;
   private readonly audit: SqlAudit;
@@ -47,6 +49,7 @@ export class SqlStore implements Store {
     this.webhooks = new SqlWebhookCalls(db);
     this.events = new SqlEventLog(db);
     this.personalData = new SqlPersonalData(db);
+    this.inspectorSessions = new SqlInspectorSessions(db);
   }
 
   async upsertContact(input: Parameters<Store['upsertContact']>[0]): Promise<Contact> {
