@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isSupportError } from '../support/errors';
 import type { Actor, SupportService } from '../support/types';
 import type { JourneySnapshot } from '../dsl/schema';
+import type { InspectorSessionStore } from '../store/inspector-sessions';
 import { customerPage } from './customer-page';
 import { errorPage, loginPage, searchPage } from './login-page';
 import { customerHref, runHref } from './layout';
@@ -26,6 +27,8 @@ export interface InspectorDeps {
   keys: InspectorKey[];
   /** HMAC secret for session cookies and CSRF tokens (TOUCHPOINT_SECRET). */
   secret: string;
+  /** Where signing out is recorded, so a signed-out cookie is refused even if replayed (`store.inspectorSessions`). */
+  sessions: InspectorSessionStore;
   /** Mark the session cookie `Secure` (set when the inspector is served over HTTPS). @default false */
   secureCookies?: boolean;
   /** The clock sessions expire by. @default Date.now */
@@ -61,28 +64,30 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', PAGE_CSP);
       reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     });
-    app.setErrorHandler((error: unknown, request, reply) => {
+    app.setErrorHandler(async (error: unknown, request, reply) => {
       const status = statusOf(error);
       const message = error instanceof z.ZodError ? error.issues.map((issue) => issue.message).join('; ') : error instanceof Error ? error.message : String(error);
       if (status >= 500) log(`touchpoint inspector: ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
-      const signed = signedIn(request);
+      const signed = await signedIn(request).catch(() => null);
       const title = status === 404 ? 'Not found' : status === 503 && isSupportError(error) ? 'Unavailable' : status >= 500 ? 'Something went wrong' : 'That did not work';
       return sendHtml(reply.code(status), errorPage(signed, title, message));
     });
 
-    const signedIn = (request: FastifyRequest): Signed | null => {
+    /** The request's session: signed by us, unexpired, its key still configured, and not signed out. */
+    const signedIn = async (request: FastifyRequest): Promise<Signed | null> => {
       const session = readSession(secret, deps.keys, request.headers.cookie, now());
-      return session ? { session, csrf: csrfToken(secret, session) } : null;
+      if (!session || (await deps.sessions.isEnded(session.sid))) return null;
+      return { session, csrf: csrfToken(secret, session) };
     };
     /** The session, or null after answering with a redirect to the sign-in page. */
-    const requireSession = (request: FastifyRequest, reply: FastifyReply): Signed | null => {
-      const signed = signedIn(request);
+    const requireSession = async (request: FastifyRequest, reply: FastifyReply): Promise<Signed | null> => {
+      const signed = await signedIn(request);
       if (!signed) void reply.redirect(`/inspector/login?next=${encodeURIComponent(request.url)}`, 303);
       return signed;
     };
     /** The session and the posted form, or null after answering (redirect, or 403 for a bad CSRF token). */
-    const requireForm = (request: FastifyRequest, reply: FastifyReply): { signed: Signed; form: Record<string, string>; actor: Actor } | null => {
-      const signed = requireSession(request, reply);
+    const requireForm = async (request: FastifyRequest, reply: FastifyReply): Promise<{ signed: Signed; form: Record<string, string>; actor: Actor } | null> => {
+      const signed = await requireSession(request, reply);
       if (!signed) return null;
       const form = FormSchema.safeParse(request.body ?? {});
       if (!form.success || !csrfValid(secret, signed.session, form.data.csrf)) {
@@ -96,7 +101,7 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
 
     app.get('/inspector/login', async (request, reply) => {
       const next = safeNext(z.object({ next: z.string().optional() }).catch({}).parse(request.query).next);
-      if (signedIn(request)) return reply.redirect(next, 303);
+      if (await signedIn(request)) return reply.redirect(next, 303);
       return sendHtml(reply, loginPage({ next }));
     });
     app.post('/inspector/login', async (request, reply) => {
@@ -111,13 +116,17 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       return reply.redirect(next, 303);
     });
     app.post('/inspector/logout', async (request, reply) => {
-      if (!requireForm(request, reply)) return reply;
+      const posted = await requireForm(request, reply);
+      if (!posted) return reply;
+      // Ended on the server too: the cookie, if kept or copied, is refused from now on.
+      const { session } = posted.signed;
+      await deps.sessions.end(session.sid, new Date(session.exp).toISOString(), new Date(now()).toISOString());
       reply.header('set-cookie', sessionCookie(null, secure));
       return reply.redirect('/inspector/login', 303);
     });
 
     app.get('/inspector', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       const query = z.object({ q: z.string().trim().optional() }).catch({}).parse(request.query).q;
       if (!query) return sendHtml(reply, searchPage(signed));
@@ -127,7 +136,7 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
     });
 
     app.get<{ Params: { id: string } }>('/inspector/customers/:id', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       const query = z.object({ runs: z.string().optional(), notice: NoticeSchema }).catch({}).parse(request.query);
       const view = await service.findCustomer(request.params.id);
@@ -136,14 +145,14 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       return sendHtml(reply, customerPage(signed, view, runs, query.notice && NOTICES[query.notice]));
     });
     app.post<{ Params: { id: string } }>('/inspector/customers/:id/exit-all', async (request, reply) => {
-      const posted = requireForm(request, reply);
+      const posted = await requireForm(request, reply);
       if (!posted) return reply;
       const reason = ReasonSchema.parse(posted.form.reason);
       await service.exitAllRuns(request.params.id, { reason, actor: posted.actor });
       return reply.redirect(`${customerHref(request.params.id)}?notice=exited-all`, 303);
     });
     app.post<{ Params: { id: string } }>('/inspector/customers/:id/consent', async (request, reply) => {
-      const posted = requireForm(request, reply);
+      const posted = await requireForm(request, reply);
       if (!posted) return reply;
       const change = ConsentFormSchema.parse(posted.form);
       await service.setChannelConsent(request.params.id, { ...change, actor: posted.actor });
@@ -151,7 +160,7 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
     });
 
     app.get<{ Params: { workflowId: string } }>('/inspector/runs/:workflowId', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       const notice = z.object({ notice: NoticeSchema }).catch({}).parse(request.query).notice;
       const run = await service.getRun(request.params.workflowId);
@@ -159,7 +168,7 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
       return sendHtml(reply, runPage(signed, run, notice && NOTICES[notice]));
     });
     app.post<{ Params: { workflowId: string } }>('/inspector/runs/:workflowId/exit', async (request, reply) => {
-      const posted = requireForm(request, reply);
+      const posted = await requireForm(request, reply);
       if (!posted) return reply;
       const reason = ReasonSchema.parse(posted.form.reason);
       await service.exitRun(request.params.workflowId, { reason, actor: posted.actor });
@@ -167,12 +176,12 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
     });
 
     app.get('/inspector/journeys', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       return sendHtml(reply, journeysPage(signed, journeys));
     });
     app.get<{ Params: { journeyId: string } }>('/inspector/journeys/:journeyId/report', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       const { journeyId } = request.params;
       // An unknown journey or a bad range: the service's not_found / invalid becomes the error page.
@@ -182,14 +191,14 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
     });
 
     app.get<{ Params: { messageKey: string } }>('/inspector/messages/:messageKey', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       const message = await findMessage(service, request.params.messageKey);
       if (!message) return sendHtml(reply.code(404), errorPage(signed, 'Not found', `There is no message "${request.params.messageKey}". Open its run to see the run's messages.`));
       return sendHtml(reply, messagePage(signed, message));
     });
     app.get<{ Params: { messageKey: string } }>('/inspector/messages/:messageKey/preview', async (request, reply) => {
-      const signed = requireSession(request, reply);
+      const signed = await requireSession(request, reply);
       if (!signed) return reply;
       const message = await findMessage(service, request.params.messageKey);
       const body = message?.channel === 'email' && typeof message.content?.html === 'string' ? message.content.html : null;

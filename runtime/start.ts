@@ -168,7 +168,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const plugins = [
       supportRoutes({ service: support, keys: apiKeys.parsed }),
       privacyRoutes({ service: privacy, keys: apiKeys.parsed }),
-      inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, secureCookies: publicUrl.startsWith('https:'), journeys: loaded.journeys }),
+      inspectorRoutes({ service: support, keys: apiKeys.parsed, secret, sessions: store.inspectorSessions, secureCookies: publicUrl.startsWith('https:'), journeys: loaded.journeys }),
       unsubscribeRoutes({ store, secret }),
       trackingRoutes({ store, secret, ingest: ingestEvent }),
       surveyRoutes({ store, secret, ingest: ingestEvent }),

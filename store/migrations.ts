@@ -286,6 +286,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // Partial: holds only events not routed yet, so it stays tiny outside an outage.
     sql: [`create index events_unrouted_idx on events (customer_id, received_at) where routed_at is null`],
   },
+  {
+    id: 11,
+    name: 'inspector: sessions ended by signing out',
+    // Support staff's session ids (no customer data): a signed-out cookie is refused until it expires (store/inspector-sessions.ts).
+    sql: [
+      `create table inspector_sessions_ended (
+        sid text primary key,
+        expires_at timestamptz not null,
+        ended_at timestamptz not null
+      )`,
+      `create index inspector_sessions_ended_expiry_idx on inspector_sessions_ended (expires_at)`,
+    ],
+  },
 ];
 
 /** Arbitrary but fixed: the advisory lock key every Touchpoint process takes to migrate. */

@@ -12,6 +12,7 @@ import { SqlSurveys } from './sql-surveys';
 import { json, SqlMessageLog } from './sql-messages';
 import { SqlIdentity } from './sql-identity';
 import { SqlPersonalData } from './sql-personal-data';
+import { SqlInspectorSessions } from './inspector-sessions';
 import { SqlRunProgress } from './sql-progress';
 import { SqlWebhookCalls } from './sql-webhooks';
 import type { Contact, JourneyEntry, LoggedEventInput, Store, TemplateVersion } from './types';
@@ -30,6 +31,7 @@ export function phoneColumn(value: unknown): string | null {
 export class SqlStore implements Store {
   readonly kind: Store['kind'];
   readonly personalData: SqlPersonalData;
+  readonly inspectorSessions: SqlInspectorSessions;
   private readonly messages: SqlMessageLog;
   private readonly audience: SqlAudience;
   private readonly audit: SqlAudit;
@@ -50,6 +52,7 @@ export class SqlStore implements Store {
     this.events = new SqlEventLog(db);
     this.identity = new SqlIdentity(db);
     this.personalData = new SqlPersonalData(db);
+    this.inspectorSessions = new SqlInspectorSessions(db);
   }
 
   async upsertContact(input: Parameters<Store['upsertContact']>[0]): Promise<Contact> {

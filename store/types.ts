@@ -2,6 +2,7 @@
 // template versions. Implemented once in SQL for PostgreSQL and PGlite alike.
 import type { Channel } from '../dsl/schema';
 import type { ReasonCode } from '../core/reasons';
+import type { InspectorSessionStore } from './inspector-sessions';
 import type { PersonalDataStore } from './personal-data';
 
 export interface Contact {
@@ -204,6 +205,8 @@ export interface Store {
   readonly kind: 'postgres' | 'pglite';
   /** Export and erasure of one customer's data (GDPR art. 15, 17 and 20): a role of its own, not more methods here. */
   readonly personalData: PersonalDataStore;
+  /** Inspector sessions ended by signing out (refused if their cookie is replayed). */
+  readonly inspectorSessions: InspectorSessionStore;
   /**
    * Merge traits into the contact (creating it); `email` and `phone` traits become columns.
    * `createdAt` (default `at`) is the creation time when several events' traits arrive merged.

@@ -1,9 +1,11 @@
-// The hosted survey page (en/it): the kind's scale as radio buttons, an optional comment, and
-// the thank-you and invalid-link pages. Mobile-first, labelled for screen readers, no script.
+// The hosted survey page in every page language (render/page-language.ts): the kind's scale as
+// radio buttons, an optional comment, and the thank-you and invalid-link pages. Mobile-first,
+// labelled for screen readers, no script.
 import { html, raw, type Html } from '../api/html';
+import type { PageLanguage } from '../render/page-language';
 import { SCALES, type SurveyKind } from './scoring';
 
-export type PageLanguage = 'en' | 'it';
+export type { PageLanguage } from '../render/page-language';
 
 const TEXT = {
   en: {
@@ -44,7 +46,7 @@ const TEXT = {
     expiredBody: 'Grazie per l\u2019interesse: il tempo per rispondere a questo sondaggio è scaduto.',
     pick: 'Scegli un punteggio prima di inviare.',
   },
-} as const;
+} as const satisfies Record<PageLanguage, unknown>;
 
 const STYLE = raw(`body{font-family:system-ui,sans-serif;margin:0;padding:1rem;color:#1a1a1a;background:#f6f6f6}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem}
@@ -101,14 +103,4 @@ export function invalidSurveyPage(lang: PageLanguage, expired: boolean): string 
   return expired
     ? layout(lang, t.expired, html`<h1>${t.expired}</h1><p>${t.expiredBody}</p>`)
     : layout(lang, t.invalid, html`<h1>${t.invalid}</h1><p>${t.invalidBody}</p>`);
-}
-
-/** `?lang=` wins; then the first of en/it in Accept-Language; English otherwise. */
-export function pickLanguage(query: string | undefined, acceptLanguage: string | undefined): PageLanguage {
-  if (query === 'it' || query === 'en') return query;
-  for (const part of (acceptLanguage ?? '').split(',')) {
-    const code = part.trim().slice(0, 2).toLowerCase();
-    if (code === 'it' || code === 'en') return code;
-  }
-  return 'en';
 }

@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { scoreSentiment } from '../../sentiment';
-import { invalidSurveyPage, pickLanguage, surveyFormPage, thanksPage, type PageLanguage } from '../../surveys/page';
+import { pickPageLanguage, type PageLanguage } from '../../render/page-language';
+import { invalidSurveyPage, surveyFormPage, thanksPage } from '../../surveys/page';
 import { categorize, isValidScore } from '../../surveys/scoring';
 import { verifySurveyToken, type SurveyClaims } from '../../surveys/tokens';
 import type { LoggedEventInput, Store } from '../../store/types';
@@ -33,29 +34,35 @@ export function surveyRoutes(deps: SurveyRoutesDeps): (app: FastifyInstance) => 
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
 
-    /** The verified claims, or null after sending the 400/410 page. */
-    const open = (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply, lang: PageLanguage): SurveyClaims | null => {
+    /**
+     * The verified claims and the page language (`?lang=`, then the customer's traits.locale, then
+     * Accept-Language), or null after sending the 400/410 page.
+     */
+    const open = async (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply, explicit: string | undefined): Promise<{ claims: SurveyClaims; lang: PageLanguage } | null> => {
       // The token is in the URL: never cache the page, never send it on as a referrer.
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex');
       reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").type('text/html; charset=utf-8');
+      const acceptLanguage = request.headers['accept-language'];
       const claims = verifySurveyToken(deps.secret, request.params['*']);
       if (!claims) {
-        void reply.code(400).send(invalidSurveyPage(lang, false));
+        void reply.code(400).send(invalidSurveyPage(pickPageLanguage({ explicit, acceptLanguage }), false));
         return null;
       }
+      const contact = await deps.store.getContact(claims.customerId);
+      const lang = pickPageLanguage({ explicit, locale: contact?.traits.locale, acceptLanguage });
       if (Date.parse(claims.expiresAt) <= now().getTime()) {
         void reply.code(410).send(invalidSurveyPage(lang, true));
         return null;
       }
-      return claims;
+      return { claims, lang };
     };
 
     // A wildcard, not `:token`: tokens are longer than Fastify's 100-character limit on a named parameter.
     app.get<{ Params: { '*': string } }>('/s/*', async (request, reply) => {
       const query = QuerySchema.parse(request.query ?? {});
-      const lang = pickLanguage(query.lang, request.headers['accept-language']);
-      const claims = open(request, reply, lang);
-      if (!claims) return reply;
+      const opened = await open(request, reply, query.lang);
+      if (!opened) return reply;
+      const { claims, lang } = opened;
       const previous = await deps.store.getSurveyResponse(claims.messageKey);
       const preset = query.score !== undefined && isValidScore(claims.kind, query.score) ? query.score : previous?.score;
       return reply.code(200).send(surveyFormPage({ kind: claims.kind, lang, score: preset, comment: previous?.comment ?? undefined }));
@@ -63,9 +70,9 @@ export function surveyRoutes(deps: SurveyRoutesDeps): (app: FastifyInstance) => 
 
     app.post<{ Params: { '*': string } }>('/s/*', async (request, reply) => {
       const query = QuerySchema.parse(request.query ?? {});
-      const lang = pickLanguage(query.lang, request.headers['accept-language']);
-      const claims = open(request, reply, lang);
-      if (!claims) return reply;
+      const opened = await open(request, reply, query.lang);
+      if (!opened) return reply;
+      const { claims, lang } = opened;
       const form = FormSchema.parse(typeof request.body === 'object' && request.body !== null ? request.body : {});
       const comment = form.comment?.trim() ? form.comment.trim().slice(0, 2000) : null;
       if (form.score === undefined || !isValidScore(claims.kind, form.score)) {

@@ -1,5 +1,5 @@
-// The unsubscribe link from a real email, clicked over real HTTP: marketing email stops at once,
-// also for a run already waiting between two emails; the one-click POST and bad links.
+// The unsubscribe link from a real email, opened and confirmed over real HTTP: marketing email
+// stops at once, also for a run already waiting between two emails; the one-click POST and bad links.
 import type { ParsedMail } from 'mailparser';
 import { signUnsubscribeToken } from '../../consent/tokens';
 import { rawHeader } from '../support/smtp-sink';
@@ -19,7 +19,7 @@ describe('unsubscribe links', () => {
   });
   afterAll(() => world?.stop());
 
-  test('clicking the link in the first email stops the second one of a run already waiting (skipped:unsubscribed)', async () => {
+  test("confirming the link's page from the first email stops the second one of a run already waiting (skipped:unsubscribed)", async () => {
     const customerId = await world.customer({ email: 'click@example.com' });
     const handle = await world.start(customerId, [
       { id: 'first', send: { channel: 'email', template: 'news' } },
@@ -32,13 +32,20 @@ describe('unsubscribe links', () => {
     expect(rawHeader(first, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(first?.text).toContain(`Unsubscribe: ${url}`);
 
+    // Opening the link asks; the page's button (its POST) unsubscribes.
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-store');
-    const html = await page.text();
-    expect(html).toContain('<html lang="en">');
-    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    const confirmPage = await page.text();
+    expect(confirmPage).toContain('<html lang="en">');
+    expect(confirmPage).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(confirmPage).toContain('<h1>Unsubscribe from marketing emails?</h1>');
+    expect(await world.store.consentHistory(customerId)).toEqual([]);
+    const confirm = /name="confirm" value="([^"]+)"/.exec(confirmPage)?.[1] ?? '';
+    const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ confirm }).toString() });
+    expect(done.status).toBe(200);
+    const html = await done.text();
     expect(html).toContain('<h1>You are unsubscribed</h1>');
     expect(html).toContain('Done: we will not send you any more marketing emails.');
 

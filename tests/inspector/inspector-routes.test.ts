@@ -1,5 +1,6 @@
-// The inspector's routes over real HTTP with an in-memory SupportService: sign-in, sessions,
-// CSRF, escaping, the preview's sandbox and the actions it hands to the service.
+// The inspector's routes over real HTTP with an in-memory SupportService (and a real store for
+// signed-out sessions): sign-in, sessions, CSRF, escaping, the preview's sandbox and the actions it
+// hands to the service.
 import { createApiServer } from '../../api';
 import { inspectorRoutes } from '../../inspector';
 import { html } from '../../api/html';
@@ -9,6 +10,7 @@ import type { Store } from '../../store/types';
 import { JourneySchema } from '../../dsl/schema';
 import { buildSnapshot } from '../../dsl/snapshot';
 import { listen, type Api } from '../api/http';
+import { createTestStore, type TestStore } from '../support/db';
 import { createFakeService, HOSTILE_STEP, REPORT_JOURNEY, WORKFLOW_ID, type FakeService } from './fake-support-service';
 
 const SECRET = 'inspector-test-secret';
@@ -25,17 +27,23 @@ const KEYS = [
 describe('the inspector routes', () => {
   let service: FakeService;
   let api: Api;
+  let db: TestStore;
   let clock = Date.parse('2025-03-01T12:00:00Z');
 
   beforeAll(async () => {
     service = createFakeService();
+    db = await createTestStore('pglite');
+    const sessions = db.store.inspectorSessions;
     const app = createApiServer({
       store: {} as Store, router: {} as Router, apiKeys: [], health: async () => ({}),
-      plugins: [inspectorRoutes({ service, keys: KEYS, secret: SECRET, secureCookies: true, now: () => clock, journeys: [JOURNEY] })],
+      plugins: [inspectorRoutes({ service, keys: KEYS, secret: SECRET, sessions, secureCookies: true, now: () => clock, journeys: [JOURNEY] })],
     });
     api = await listen(app);
   });
-  afterAll(() => api?.close());
+  afterAll(async () => {
+    await api?.close();
+    await db?.dispose();
+  });
 
   const get = (path: string, cookie?: string) => fetch(`${api.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
   const post = (path: string, form: Record<string, string>, cookie?: string) =>
@@ -205,12 +213,26 @@ describe('the inspector routes', () => {
     expect(signedOut.headers.get('location')).toBe(`/inspector/login?next=${encodeURIComponent(`/inspector/journeys/${REPORT_JOURNEY}/report`)}`);
   });
 
-  it('signs out with a POST that carries the CSRF token', async () => {
+  it('signs out with a POST that carries the CSRF token, and ends the session on the server: the old cookie replayed is refused', async () => {
     const cookie = await signIn();
+    const other = await signIn();
     const csrf = csrfOf(await (await get('/inspector', cookie)).text());
+    expect((await post('/inspector/logout', {}, cookie)).status).toBe(403);
     const out = await post('/inspector/logout', { csrf }, cookie);
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+    // Someone who kept (or copied) the cookie cannot use it any more: pages and actions send them to sign in.
+    for (const path of ['/inspector', '/inspector/customers/ada', `/inspector/runs/${encodeURIComponent(WORKFLOW_ID)}`, '/inspector/journeys']) {
+      const replayed = await get(path, cookie);
+      expect({ path, status: replayed.status, location: replayed.headers.get('location') }).toEqual({ path, status: 303, location: expect.stringMatching(/^\/inspector\/login\?next=/) });
+    }
+    service.actions.length = 0;
+    expect((await post(`/inspector/runs/${encodeURIComponent(WORKFLOW_ID)}/exit`, { reason: 'replayed', csrf }, cookie)).status).toBe(303);
+    expect(service.actions).toEqual([]);
+    expect((await get('/inspector/login', cookie)).status).toBe(200);
+    // Signing out again with the old cookie is harmless; another session of the same key goes on.
+    expect((await post('/inspector/logout', { csrf }, cookie)).headers.get('location')).toMatch(/^\/inspector\/login/);
+    expect((await get('/inspector', other)).status).toBe(200);
   });
 });
 

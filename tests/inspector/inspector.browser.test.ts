@@ -74,7 +74,7 @@ describe('the inspector in a browser', () => {
     const taskQueue = `inspector-browser-${process.pid}`;
     service = createSupportService({ store, client: temporal.client, namespace: temporal.namespace, taskQueue });
     const router = createRouter({ client: temporal.client, store, journeys: [journey], taskQueue });
-    const inspector = inspectorRoutes({ service, secret: SECRET, keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
+    const inspector = inspectorRoutes({ service, secret: SECRET, sessions: store.inspectorSessions, keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
     api = await listen(createApiServer({ store, router, apiKeys: [API_KEY], health: async () => ({}), plugins: [inspector] }));
     native = await NativeConnection.connect({ address: temporal.server.address });
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });

@@ -91,7 +91,7 @@ describe.each(STORE_KINDS)('the email preview on %s', (kind) => {
     const taskQueue = `preview-${kind}-${process.pid}`;
     const service = createSupportService({ store, client: temporal.client, namespace: temporal.namespace, taskQueue });
     const router = createRouter({ client: temporal.client, store, journeys: [journey], taskQueue });
-    const inspector = inspectorRoutes({ service, secret: 'inspector-session-secret', keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
+    const inspector = inspectorRoutes({ service, secret: 'inspector-session-secret', sessions: store.inspectorSessions, keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
     const tracking = trackingRoutes({ store, secret: SECRET, ingest: (event) => ingest({ store, router }, event) });
     api = await listen(createApiServer({ store, router, apiKeys: [API_KEY], health: async () => ({}), plugins: [inspector, tracking] }));
     native = await NativeConnection.connect({ address: temporal.server.address });

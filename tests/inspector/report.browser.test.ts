@@ -42,7 +42,7 @@ describe('the journey reports in a browser', () => {
     const client = new Client();
     service = createSupportService({ store: db.store, client, namespace: 'default', journeys });
     const router = createRouter({ client, store: db.store, journeys, taskQueue: 'report-browser' });
-    const inspector = inspectorRoutes({ service, journeys, secret: 'report-browser-secret', keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
+    const inspector = inspectorRoutes({ service, journeys, secret: 'report-browser-secret', sessions: db.store.inspectorSessions, keys: [{ key: SUPPORT_KEY, name: 'grace', role: 'support' }] });
     api = await listen(createApiServer({ store: db.store, router, apiKeys: [API_KEY], health: async () => ({}), plugins: [inspector] }));
     browser = await launchChromium();
   }, 240_000);
