@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../support/types';
+import { authFailuresFor, tooManyFailures, type AuthFailures } from './auth-failures';
 import { HttpError } from './http-error';
 
 /** A configured key: the secret, a name for the audit log, and what it may do. */
@@ -29,7 +30,7 @@ declare module 'fastify' {
 export const ROLES: readonly Role[] = ['ingest', 'browser', 'support', 'admin'];
 
 /** Roles that may send events. A browser key is public (it sits in a web page): it is let in only where a route lists it. */
-export const SENDER_ROLES: readonly Role[] = ['ingest', 'browser', 'admin'];
+export const SENDER_ROLES: readonly Role[] = ['ingest', 'admin', 'browser'];
 
 const HOW_TO_GET_A_KEY =
   'Send `Authorization: Bearer <key>` (or HTTP Basic with the key as user name and an empty password, as Segment libraries do). Keys are set on the Touchpoint server in TOUCHPOINT_API_KEYS (comma-separated); ' +
@@ -47,15 +48,32 @@ export interface BearerAuthOptions {
   roles?: readonly Role[];
   /** What the routes do, for the 403 message ("read customers and runs"). @default 'use these routes' */
   purpose?: string;
+  /** Where wrong keys are counted per client address (429 once over the limit). @default one count shared by every user of the same key list */
+  failures?: AuthFailures;
 }
 
-/** An onRequest hook that rejects requests without one of `apiKeys` (401) or with a key of another role (403). */
+/**
+ * An onRequest hook that rejects requests without one of `apiKeys` (401) or with a key of another
+ * role (403), and every request from an address that sent too many wrong keys (429, Retry-After).
+ */
 export function bearerAuth(apiKeys: readonly (string | ApiKey)[], options: BearerAuthOptions = {}): (request: FastifyRequest) => Promise<void> {
   const match = keyMatcher(apiKeys);
   const roles = options.roles ?? ROLES.filter((role) => role !== 'browser');
+  const failures = options.failures ?? authFailuresFor(apiKeys);
   return async (request) => {
-    const found = match(presentedKey(request.headers.authorization));
-    if (!found) throw unauthorized('This API key is not valid.');
+    const wait = await failures.blockedFor(request.ip);
+    if (wait !== null) throw tooManyFailures(wait);
+    const header = request.headers.authorization;
+    // A request without any key guesses nothing: only a key that does not match counts.
+    if (!header) throw unauthorized('No API key.');
+    let found: AuthenticatedKey | null;
+    try {
+      found = match(presentedKey(header));
+      if (!found) throw unauthorized('This API key is not valid.');
+    } catch (error) {
+      const over = await failures.fail(request.ip);
+      throw over === null ? error : tooManyFailures(over);
+    }
     request.apiKey = { name: found.name, role: found.role };
     if (!roles.includes(found.role)) {
       throw new HttpError(
@@ -84,8 +102,7 @@ export function keyMatcher(apiKeys: readonly (string | ApiKey)[]): (candidate: s
  * The key an Authorization header carries: `Bearer <key>`, or `Basic base64(<key>:)` (Segment's
  * libraries: the write key as user name, no password). Throws 401 naming what is wrong with it.
  */
-export function presentedKey(header: string | undefined): string {
-  if (!header) throw unauthorized('No API key.');
+export function presentedKey(header: string): string {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer?.[1]) return bearer[1];
   const basic = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);

@@ -43,11 +43,12 @@ const errors = (...codes: number[]) => {
   const text: Record<number, string> = {
     400: 'Invalid JSON or body (every issue listed, with its path).',
     401: 'Missing or invalid API key.',
-    403: 'The API key\'s role may not use this route (the message names the role needed).',
+    403: 'The API key\'s role may not use this route (the message names the role needed), or a browser key sent what it may not (the message names the field).',
     404: 'No customer, run or journey with that id (the message says how to find one).',
     409: 'The run is not running, so there is nothing to exit.',
     413: 'Body larger than the limit.',
-    415: 'Content-Type is not application/json.',
+    415: 'Content-Type is not application/json (on the event routes, text/plain holding a JSON object is accepted too, as analytics.js sends it).',
+    429: 'Too many wrong API keys or sign-ins from this address; wait the Retry-After seconds.',
     503: 'The event store or Temporal is unavailable; retry with the same messageId.',
   };
   return Object.fromEntries(codes.map((code) => [String(code), json('Error', text[code] ?? 'Error.')]));
@@ -59,7 +60,7 @@ const ingestRoute = (summary: string, request: string, result: string) => ({
     responses: {
       '200': json(result, 'Logged and routed (or answered from the log when `duplicate`).'),
       '202': json(result, 'Logged; Temporal is unreachable, so the events marked `pending` are routed in order once it is back. Do not resend.'),
-      ...errors(400, 401, 413, 415, 503),
+      ...errors(400, 401, 403, 413, 415, 429, 503),
     },
   },
 });
@@ -106,6 +107,14 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Remove a push subscription by its endpoint',
           requestBody: { required: true, ...json('PushUnsubscribeRequest', 'The endpoint to forget.') },
           responses: { '204': { description: 'Removed.' }, '404': json('Error', 'No subscription has this endpoint.'), ...errors(400, 401) },
+        },
+      },
+      '/v1/projects/{writeKey}/settings': {
+        get: {
+          summary: "analytics.js's settings for a write key (its cdnURL is Touchpoint's address); points its sender at this server's /v1",
+          security: [],
+          parameters: [{ name: 'writeKey', in: 'path', required: true, schema: { type: 'string' }, description: 'A key that may send events (a browser key in web pages).' }],
+          responses: { '200': { description: 'Settings in the shape analytics.js loads.', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors(404, 429) },
         },
       },
       ...supportPaths(json, errors),

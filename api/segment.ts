@@ -2,6 +2,7 @@
 // analytics.js posts to (/v1/t, /v1/i, …, /v1/b), its JSON bodies sent as text/plain, CORS for
 // pages on other origins, and the settings analytics.js fetches from its CDN address.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { tooManyFailures, type AuthFailures } from './auth-failures';
 import { HttpError } from './http-error';
 
 /**
@@ -80,6 +81,8 @@ export interface SegmentSettingsOptions {
   publicUrl?: string;
   /** Whether `writeKey` is a key that may send events; false answers 404 as Segment's CDN does. */
   mayLoad: (writeKey: string) => boolean;
+  /** Unknown write keys count as wrong keys of the client address (the same count as the API's). */
+  failures: AuthFailures;
 }
 
 /**
@@ -90,7 +93,11 @@ export interface SegmentSettingsOptions {
 export function registerSegmentSettings(app: FastifyInstance, options: SegmentSettingsOptions): void {
   app.get<{ Params: { writeKey: string } }>(SETTINGS_ROUTE, async (request, reply) => {
     const { writeKey } = request.params;
+    const wait = await options.failures.blockedFor(request.ip);
+    if (wait !== null) throw tooManyFailures(wait);
     if (!options.mayLoad(writeKey)) {
+      const over = await options.failures.fail(request.ip);
+      if (over !== null) throw tooManyFailures(over);
       throw new HttpError(404, 'unknown_write_key', 'No key that may send events has this write key. Use a browser key (role browser) from TOUCHPOINT_API_KEYS as the write key.');
     }
     const base = new URL(options.publicUrl ?? `${request.protocol}://${request.host}`);

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
 import { bearerAuth, keyMatcher, SENDER_ROLES, type ApiKey } from './auth';
+import { authFailuresFor } from './auth-failures';
 import { refuseForBrowserKey } from './browser-key';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody, issuesOf } from './http-error';
@@ -99,6 +100,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   registerSegmentSettings(app, {
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     mayLoad: (writeKey) => senders.some((role) => role === matchKey(writeKey)?.role),
+    failures: authFailuresFor(deps.apiKeys),
   });
   app.register(async (v1) => {
     acceptTextPlainJson(v1);

@@ -3,6 +3,7 @@
 // the journeys' reports.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { authFailuresFor, type AuthFailures } from '../api/auth-failures';
 import { isSupportError } from '../support/errors';
 import type { Actor, SupportService } from '../support/types';
 import type { JourneySnapshot } from '../dsl/schema';
@@ -33,6 +34,8 @@ export interface InspectorDeps {
   secureCookies?: boolean;
   /** The clock sessions expire by. @default Date.now */
   now?: () => number;
+  /** Where failed sign-ins are counted per client address (429 once over the limit). @default the count the API keeps for the same `keys` */
+  failures?: AuthFailures;
   /** Where failures go. @default a line on stderr */
   log?: (line: string) => void;
 }
@@ -54,6 +57,7 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
   const secure = deps.secureCookies ?? false;
   const { service, secret } = deps;
   const journeys = deps.journeys ?? [];
+  const failures = deps.failures ?? authFailuresFor(deps.keys);
 
   return async (app) => {
     // HTML forms post urlencoded bodies; parsed here only, so the JSON API stays JSON-only.
@@ -107,8 +111,16 @@ export function inspectorRoutes(deps: InspectorDeps): (app: FastifyInstance) => 
     app.post('/inspector/login', async (request, reply) => {
       const form = FormSchema.catch({}).parse(request.body ?? {});
       const next = safeNext(form.next);
+      const tooMany = (seconds: number) =>
+        sendHtml(reply.code(429).header('retry-after', String(seconds)), loginPage({ next, message: `Too many failed sign-ins from this address. Try again in ${Math.ceil(seconds / 60)} minute(s).` }));
+      const wait = await failures.blockedFor(request.ip);
+      if (wait !== null) return tooMany(wait);
       const key = findKey(deps.keys, form.key ?? '');
-      if (!key) return sendHtml(reply.code(401), loginPage({ next, message: 'This key is not valid. Check it for typos, or ask whoever runs Touchpoint for a support key.' }));
+      if (!key) {
+        const over = await failures.fail(request.ip);
+        if (over !== null) return tooMany(over);
+        return sendHtml(reply.code(401), loginPage({ next, message: 'This key is not valid. Check it for typos, or ask whoever runs Touchpoint for a support key.' }));
+      }
       if (!mayInspect(key.role)) {
         return sendHtml(reply.code(403), loginPage({ next, message: `The key "${key.name}" has the role ${key.role}, which may only send events. Sign in with a key whose role is support or admin.` }));
       }

@@ -48,7 +48,7 @@ describe('the API edges', () => {
     expect(response.body.error.message).toContain('TOUCHPOINT_API_KEYS');
   });
 
-  it('refuses an Authorization header that is not a bearer token', async () => {
+  it('refuses an Authorization header whose Basic user name is not a key', async () => {
     const response = await api.call('POST', '/v1/track', { body: track, key: null, headers: { authorization: `Basic ${API_KEY}` } });
     expect(response).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', message: expect.stringContaining('Bearer <key>') } } });
   });
@@ -70,6 +70,16 @@ describe('the API edges', () => {
   it('answers a body that is not JSON with 415', async () => {
     const response = await api.call('POST', '/v1/track', { body: 'userId=u1', headers: { 'content-type': 'text/plain' } });
     expect(response).toMatchObject({ status: 415, body: { error: { code: 'unsupported_media_type', message: expect.stringContaining('application/json') } } });
+  });
+
+  it('parses text/plain holding a JSON object as JSON (analytics.js), with the same checks', async () => {
+    const plain = { 'content-type': 'text/plain' };
+    const broken = await api.call('POST', '/v1/track', { body: '{"userId": "u1",', headers: plain });
+    expect(broken).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    const poisoned = await api.call('POST', '/v1/t', { body: '{"__proto__": {"x": 1}}', headers: plain });
+    expect(poisoned).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    const invalid = await api.call('POST', '/v1/t', { body: JSON.stringify({ userId: 'u1', event: 'user.signed_up' }), headers: plain });
+    expect(invalid).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', message: expect.stringContaining('messageId') } } });
   });
 
   it('answers malformed JSON with 400 invalid_json', async () => {
@@ -117,14 +127,15 @@ describe('the API edges', () => {
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual([
       '/healthz', '/openapi.json', '/v1/alias', '/v1/audit', '/v1/batch', '/v1/customers/{id}/consent', '/v1/customers/{id}/exit-all', '/v1/customers/{query}',
-      '/v1/group', '/v1/identify', '/v1/page', '/v1/push-subscriptions', '/v1/reports/journeys/{journeyId}', '/v1/runs', '/v1/runs/{workflowId}', '/v1/runs/{workflowId}/exit',
-      '/v1/screen', '/v1/track',
+      '/v1/group', '/v1/identify', '/v1/page', '/v1/projects/{writeKey}/settings', '/v1/push-subscriptions', '/v1/reports/journeys/{journeyId}', '/v1/runs', '/v1/runs/{workflowId}',
+      '/v1/runs/{workflowId}/exit', '/v1/screen', '/v1/track',
     ]);
     expect(body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(body.components.securitySchemes.writeKey).toMatchObject({ type: 'http', scheme: 'basic' });
     expect(body.paths['/healthz'].get.security).toEqual([]);
     const track = body.paths['/v1/track'].post;
     expect(track.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TrackRequest' });
-    expect(Object.keys(track.responses).sort()).toEqual(['200', '202', '400', '401', '413', '415', '503']);
+    expect(Object.keys(track.responses).sort()).toEqual(['200', '202', '400', '401', '403', '413', '415', '429', '503']);
     expect(body.components.schemas.TrackRequest.required).toEqual(expect.arrayContaining(['event', 'messageId']));
     expect(body.components.schemas.Error.properties.error.required).toEqual(['code', 'message']);
     expect(body.components.schemas.BatchRequest.properties.batch.maxItems).toBe(500);
