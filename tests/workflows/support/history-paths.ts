@@ -233,13 +233,16 @@ const PATHS: HistoryPath[] = [
 ];
 
 /**
- * Every path, and three of them again started as routing starts runs now (input.revision =
- * RUN_REVISION: the changes behind patch markers taken without the markers), named `<path>-rev1`.
+ * Every path, and three of them again started as routing starts runs, once per revision up to
+ * RUN_REVISION (input.revision = N: the changes behind patch markers up to N taken without the
+ * markers), named `<path>-revN`: runs started by each earlier release keep replaying.
  */
 export const HISTORY_PATHS: HistoryPath[] = [
   ...PATHS,
-  ...PATHS.filter((p) => ['onboarding converted', 'onboarding continue-as-new', 'post-purchase nps-detractor'].includes(`${p.journeyId} ${p.path}`)).map(
-    (p): HistoryPath => ({ ...p, path: `${p.path}-rev${RUN_REVISION}`, revision: RUN_REVISION }),
+  ...Array.from({ length: RUN_REVISION }, (_, i) => i + 1).flatMap((revision) =>
+    PATHS.filter((p) => ['onboarding converted', 'onboarding continue-as-new', 'post-purchase nps-detractor'].includes(`${p.journeyId} ${p.path}`)).map(
+      (p): HistoryPath => ({ ...p, path: `${p.path}-rev${revision}`, revision }),
+    ),
   ),
 ];
 
