@@ -151,7 +151,7 @@ describe('migration 7', () => {
       await migrate(db, MIGRATIONS.filter((m) => m.id < 7));
       const keys = await seedRandom(db, 3, 'p');
       await mutate(db, 5, 'p', keys);
-      expect(await migrate(db)).toEqual([7]);
+      expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.id).filter((id) => id >= 7));
       await expectRollupsMatchRows(db, 'after migration 7');
     } finally {
       await rdb.dispose();
