@@ -55,14 +55,25 @@ export interface StepProgress {
   /** The outcome shown to support staff, e.g. "case 1 (survey.category eq detractor)". */
   outcome: string;
   /** A short value analytics group by: split → variant id; branch → `case-N` | `else`; wait_for → `event` | `timeout`;
-   * survey → its category or `no_response`; webhook → the HTTP status or `failed`; exit → `exit`. */
+   * survey → its category or `no_response`; webhook → the HTTP status or `failed`; exit → `exit`; any step the run
+   * ended in before it finished (exit_on, goal, exitRun) → `interrupted`. */
   result: string;
 }
 
-/** What the run reports to the analytics tables: finished steps and, once, how it ended. */
+/** A step a run entered and waits in (wait, wait_for): reported when entered, so reports count the run as reaching it. */
+export interface StepWaiting {
+  stepId: string;
+  kind: StepKind;
+  visit: number;
+  enteredAt: string;
+}
+
+/** What the run reports to the analytics tables: finished steps, steps it waits in and, once, how it ended. */
 export interface RunProgressReport {
   run: RunRef;
   steps: StepProgress[];
+  /** Steps entered and not finished yet: a run_steps row with result `waiting` until the step finishes. */
+  waiting?: StepWaiting[];
   ending?: { status: 'completed' | 'exited' | 'converted'; reason: string; at: string };
 }
 

@@ -6,7 +6,7 @@ import type { JourneyActivities, RunProgressReport, RunRef, StepProgress } from 
 
 /** Record `report` when it has something to say (finished steps or the run's ending). */
 export async function recordGivenProgress(store: Store, report: RunProgressReport | undefined): Promise<void> {
-  if (report && (report.steps.length > 0 || report.ending)) await store.recordRunProgress(report);
+  if (report && (report.steps.length > 0 || report.ending || (report.waiting?.length ?? 0) > 0)) await store.recordRunProgress(report);
 }
 
 /** A report from a call that names its run (send and webhook requests) and the steps it carries. */

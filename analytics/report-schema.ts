@@ -1,7 +1,11 @@
 // The journey report as a zod schema: the OpenAPI document describes the response with it and
 // the typed client checks what arrives against it (unknown fields are dropped, never an error).
 import { z } from 'zod';
+import { FUNNEL_COLUMNS, HEADLINE_COLUMNS } from './columns';
 import type { JourneyReport } from './types';
+
+/** "Runs started in …": a column's definition as a sentence. */
+const says = (what: string) => `${what.charAt(0).toUpperCase()}${what.slice(1)}.`;
 
 const count = z.number().int().min(0);
 const share = z.number().nullable();
@@ -12,7 +16,7 @@ export const RateSchema = z.object({ count, of: count, rate: share.meta({ descri
 export const StepReportSchema = z.object({
   stepId: z.string(),
   kind: z.string().meta({ description: 'send, survey, wait, wait_for, branch, split, webhook, goto or exit.' }),
-  reached: count.meta({ description: 'Send and survey steps: messages decided; other steps: runs that finished the step.' }),
+  reached: count.meta({ description: says(FUNNEL_COLUMNS.reached) }),
   sent: count.optional(),
   skipped: counts.optional().meta({ description: 'Every reason other than `sent` (skipped:*, failed:*, deferred:*, unknown:*) → messages.' }),
   failed: count.optional(),
@@ -20,7 +24,9 @@ export const StepReportSchema = z.object({
   opened: count.optional().meta({ description: 'Messages opened at least once by a person (privacy-proxy opens not counted).' }),
   openedByProxy: count.optional().meta({ description: 'Messages opened only by a mail privacy proxy.' }),
   clicked: count.optional(),
-  results: counts.optional().meta({ description: 'Visits per result: variant id, case-N/else, event/timeout, survey category/no_response, HTTP status/failed.' }),
+  results: counts.optional().meta({
+    description: 'Visits per result: variant id, case-N/else, event/timeout, survey category/no_response, HTTP status/failed; waiting (the run is in the step now), interrupted (the run ended there).',
+  }),
 });
 
 export const VariantReportSchema = z.object({
@@ -64,10 +70,10 @@ export const JourneyReportSchema = z
     since: z.string(),
     until: z.string(),
     generatedAt: z.string(),
-    entered: count,
-    ended: z.object({ completed: count, exited: count, converted: count }),
+    entered: count.meta({ description: says(HEADLINE_COLUMNS.entered) }),
+    ended: z.object({ completed: count, exited: count, converted: count }).meta({ description: says(HEADLINE_COLUMNS.ended) }),
     exitsByReason: counts,
-    conversions: RateSchema,
+    conversions: RateSchema.meta({ description: says(HEADLINE_COLUMNS.conversions) }),
     steps: z.array(StepReportSchema),
     splits: z.array(SplitReportSchema),
     surveys: z.array(SurveyKindReportSchema),

@@ -5,7 +5,10 @@ import { allSteps } from '../dsl/walk';
 import { sortedByCount, type ReportData } from './report-data';
 import type { StepReport } from './types';
 
-/** Kinds whose visits are messages (reached = messages decided). */
+/** The result of a step the run ended in before finishing it (exit_on, goal, exitRun); `waiting`: the run waits in it now. */
+const INTERRUPTED = 'interrupted';
+
+/** Kinds whose visits are messages (reached = messages decided, and runs cut short before a decision). */
 const MESSAGE_KINDS = new Set(['send', 'survey']);
 
 export function stepReports(data: ReportData, journey: Journey | undefined): StepReport[] {
@@ -52,6 +55,8 @@ function stepReport(stepId: string, kind: string, messageRows: ReportData['messa
     report.clicked += row.clicked;
   }
   report.skipped = sortedByCount(report.skipped);
+  // Runs that ended in the step before its message was decided (waiting out quiet hours) reached it too.
+  report.reached += resultRows.filter((r) => r.result === INTERRUPTED).reduce((n, r) => n + r.runs, 0);
   // A survey step also finishes in run_steps with the answer's category or no_response.
   if (resultRows.length > 0) report.results = sortedByCount(results);
   return report;

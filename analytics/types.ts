@@ -25,8 +25,9 @@ export interface StepReport {
   stepId: string;
   /** send, survey, wait, wait_for, branch, split, webhook, goto, exit. */
   kind: string;
-  /** Runs that reached (finished, for non-send steps) the step in the range; sends: messages decided (a visit
-   * deferred by quiet hours counts once, by its final decision; the deferrals show in `skipped`). */
+  /** Runs that reached the step in the range, once per run: finished it, still waiting in it (result `waiting`) or ended
+   * there before finishing it (result `interrupted`); sends and surveys: messages decided (a visit deferred by quiet hours
+   * counts once, by its final decision; the deferrals show in `skipped`) plus runs that ended while deferred. */
   reached: number;
   /** Send and survey steps. */
   sent?: number;
@@ -39,7 +40,8 @@ export interface StepReport {
   opened?: number;
   openedByProxy?: number;
   clicked?: number;
-  /** Non-send steps: `result` → count (branch case, wait_for event/timeout, webhook status, survey category). */
+  /** Non-send steps: `result` → count (branch case, wait_for event/timeout, webhook status, survey category; `waiting`: in the
+   * step now; `interrupted`: the run ended there). */
   results?: Record<string, number>;
 }
 
@@ -93,7 +95,7 @@ export interface JourneyReport {
   since: string;
   until: string;
   generatedAt: string;
-  /** Runs that entered in the range. */
+  /** Runs that entered in the range (a trigger handed to a run in progress is no new entry). */
   entered: number;
   /** Runs that ended in the range, by status. */
   ended: { completed: number; exited: number; converted: number };

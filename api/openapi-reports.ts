@@ -1,5 +1,6 @@
 // The report route's part of the OpenAPI document: GET /v1/reports/journeys/{journeyId}, for
 // support and admin keys.
+import { columnLegend } from '../analytics/columns';
 type Json = (id: string, description: string) => Record<string, unknown>;
 type Errors = (...codes: number[]) => Record<string, unknown>;
 
@@ -12,6 +13,7 @@ export function reportPaths(json: Json, errors: Errors): Record<string, unknown>
         summary:
           'A journey report over [since, until): entries, endings and exits by reason, conversions, the funnel per step, ' +
           'A/B splits (lift, 95% CI, p-value, sample-size warning) and satisfaction (NPS, CSAT, CES). Needs a support or admin API key (ingest keys get 403).',
+        description: `What each number counts:\n\n${columnLegend().map((line) => `- ${line}`).join('\n')}`,
         parameters: [
           { name: 'journeyId', in: 'path', required: true, description: 'Journey id (the `id:` of its YAML file).', schema: { type: 'string' } },
           query('since', 'Start, inclusive: ISO date/time (UTC when no zone) or a duration back from now (30d). Default: 30 days before until.'),

@@ -1,6 +1,7 @@
 // A journey's report (funnel, surveys, A/B tests, endings) and the list of journeys that links to
 // the reports. Charts come from charts.ts; every chart's numbers are also in a table beside it.
 import { html, type Html, type HtmlValue } from '../api/html';
+import { FUNNEL_COLUMNS, HEADLINE_COLUMNS } from '../analytics/columns';
 import type { JourneyReport, SplitReport, StepReport, SurveyKindReport } from '../analytics/types';
 import type { JourneySnapshot } from '../dsl/schema';
 import { compilePlan } from '../workflows/plan';
@@ -86,6 +87,7 @@ function funnelSection(report: JourneyReport): Html {
   const rows = report.steps.map((s) => [s.stepId, s.kind, ...FUNNEL_METRICS.map((m) => s[m] ?? '—'), s.failed ?? '—', skipped(s) || '—', results(s) || '—']);
   return html`<section aria-labelledby="funnel-h"><h2 id="funnel-h">Funnel</h2>
 ${figure(funnelChart(report), 'Funnel', table(['Step', 'Kind', ...FUNNEL_METRICS, 'failed', 'skipped / deferred', 'results'], rows))}
+<details><summary>What the numbers count</summary><dl class="facts">${Object.entries({ ...HEADLINE_COLUMNS, ...FUNNEL_COLUMNS }).map(([name, what]) => html`<dt>${name}</dt><dd>${what}</dd>`)}</dl></details>
 </section>`;
 }
 

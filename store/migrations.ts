@@ -2,7 +2,7 @@
 // applied at open inside a transaction that holds an advisory lock, so two processes
 // opening the same database never race. Append new migrations; never edit an applied one.
 import type { Db } from './db';
-import { ENTRY_COUNT_MIGRATION, ROLLUP_MIGRATION } from './report-rollups';
+import { REPORT_COUNTS_MIGRATION, ROLLUP_MIGRATION } from './report-rollups';
 
 export interface Migration {
   /** Increasing, never reused. */
@@ -276,9 +276,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     id: 10,
-    name: 'analytics: a run counts as entered once (events handed to a running run are no entries)',
-    // store/report-rollups.ts (ENTRY_COUNT_MIGRATION): the column, the entries trigger, the rows already here marked and rolled up again.
-    sql: ENTRY_COUNT_MIGRATION,
+    name: 'analytics: a run counts as entered once; steps count the runs waiting in them',
+    // store/report-rollups.ts (REPORT_COUNTS_MIGRATION): entries marked joined_run and rolled up again; run_steps rows of steps a run waits in.
+    sql: REPORT_COUNTS_MIGRATION,
   },
   {
     id: 12,

@@ -12,11 +12,12 @@
 //
 // Families, their time column, keys and counts (k and n columns of report_rollup):
 //   entries   journey_entries.entered_at  —                                 n1 entries (rows that started a run:
-//             joined_run false; migration 10, ENTRY_COUNT_MIGRATION)
+//             joined_run false; migration 10, REPORT_COUNTS_MIGRATION)
 //   endings   journey_runs.ended_at       k1 status, k2 end_reason          n1 runs
 //   messages  messages.created_at         k1 step_id, k2 reason             n1 decided, n2 delivered, n3 opened,
 //                                                                           n4 opened only by a proxy, n5 clicked
 //   steps     run_steps.finished_at       k1 step_id, k2 kind, k3 result    n1 visits, n2 first visits
+//             (a step the run still waits in: entered_at, result 'waiting'; migration 10, REACHED_AT)
 //   variants  run_steps.finished_at       k1 split step_id, k2 variant      n1 runs, n2 of those converted
 //             (first visits of split steps; n2 follows the run's journey_runs.status, whenever it ends)
 //   answers   survey_responses.answered_at k1 step_id, k2 kind, k3 template, n1 answers, n2 with a comment,
@@ -36,11 +37,15 @@ const hour = (column: string) => `(date_trunc('hour', (${column}) at time zone '
  * One change row. `row` is `old` or `new`; `sign` 1 or -1. Keys are text ('' for none), counts are
  * the row's contribution (0 or 1 each) times the sign.
  */
-const change = (family: string, row: string, timeColumn: string, version: string, keys: string[], counts: string[], sign: '1' | '-1') => {
+const change = (family: string, row: string, timeColumn: string, version: string, keys: string[], counts: string[], sign: '1' | '-1') =>
+  changeAt(family, row, `${row}.${timeColumn}`, version, keys, counts, sign);
+
+/** `change` with the row's time as an expression (e.g. `coalesce(new.finished_at, new.entered_at)`). */
+const changeAt = (family: string, row: string, time: string, version: string, keys: string[], counts: string[], sign: '1' | '-1') => {
   const k = [...keys, "''", "''", "''", "''"].slice(0, 4);
   const n = [...counts, '0', '0', '0', '0', '0'].slice(0, 5).map((c) => (c === '0' ? '0' : `${sign} * (${c})`));
   return `insert into report_rollup_changes (journey_id, family, hour, journey_version, k1, k2, k3, k4, n1, n2, n3, n4, n5)
-      values (${row}.journey_id, '${family}', ${hour(`${row}.${timeColumn}`)}, ${version}, ${k.join(', ')}, ${n.join(', ')});`;
+      values (${row}.journey_id, '${family}', ${hour(time)}, ${version}, ${k.join(', ')}, ${n.join(', ')});`;
 };
 
 /** A boolean as 0/1, null counting as false (as `count(*) filter (where …)` does). */
@@ -241,14 +246,17 @@ export const ROLLUP_MIGRATION: string[] = [
     from survey_responses r join messages m on m.message_key = r.message_key group by 1, 2, 3, 4, 5, 6, 7, 8`,
 ];
 
+/** When a run_steps row counts: when the visit finished, or for a step the run still waits in, when it entered. */
+export const REACHED_AT = (row?: string) => (row ? `coalesce(${row}.finished_at, ${row}.entered_at)` : 'coalesce(finished_at, entered_at)');
+
 /**
- * Migration 10's statements for entries: a trigger event handed to a run already in progress (entry
+ * Migration 10's statements. Entries: a trigger event handed to a run already in progress (entry
  * `always`, or the same entry key again) is recorded in journey_entries (the entry policy reads it) but
  * is no entry of the report. The router marks such rows joined_run; the rows stored before are marked
  * from what the tables know (the entry before it of the same workflow id, and no run of that id ending
  * between the two: then the run was still going on), and the entries rollups are counted again.
  */
-export const ENTRY_COUNT_MIGRATION: string[] = [
+export const REPORT_COUNTS_MIGRATION: string[] = [
   // No compaction folds entries while they are counted again (the report reads whatever is committed).
   `select pg_advisory_xact_lock(${ROLLUP_COMPACTION_LOCK_KEY})`,
   `alter table journey_entries add column joined_run boolean not null default false`,
@@ -278,6 +286,36 @@ export const ENTRY_COUNT_MIGRATION: string[] = [
   `insert into report_rollup_changes (journey_id, family, hour, journey_version, k1, k2, k3, k4, n1, n2, n3, n4, n5)
     select journey_id, 'entries', ${hour('entered_at')}, coalesce(journey_version, ''), '', '', '', '', count(*), 0, 0, 0, 0
     from journey_entries where not joined_run group by 1, 2, 3, 4`,
+
+  // Steps a run waits in are reported when entered (finished_at null, result 'waiting') and counted
+  // from then on, by entered_at until they finish; the rows already here all have a finished_at, so
+  // the steps rollups stay as they are.
+  `alter table run_steps alter column finished_at drop not null`,
+  `create index run_steps_reached_idx on run_steps (journey_id, (${REACHED_AT()}))`,
+  `create or replace function report_rollup_run_steps() returns trigger language plpgsql as $$
+  declare
+    converted int;
+  begin
+    if tg_op = 'UPDATE' and row(old.journey_id, old.journey_version, old.step_id, old.kind, old.result, old.visit, old.run_id, ${hour(REACHED_AT('old'))})
+        is not distinct from row(new.journey_id, new.journey_version, new.step_id, new.kind, new.result, new.visit, new.run_id, ${hour(REACHED_AT('new'))}) then
+      return null;
+    end if;
+    if tg_op <> 'INSERT' then
+      ${changeAt('steps', 'old', REACHED_AT('old'), 'old.journey_version', ['old.step_id', 'old.kind', 'old.result'], ['1', flag('old.visit = 1')], '-1')}
+      if old.kind = 'split' and old.visit = 1 then
+        select count(*) into converted from journey_runs where run_id = old.run_id and status = 'converted';
+        ${changeAt('variants', 'old', REACHED_AT('old'), 'old.journey_version', ['old.step_id', 'old.result'], ['1', 'converted'], '-1')}
+      end if;
+    end if;
+    if tg_op <> 'DELETE' then
+      ${changeAt('steps', 'new', REACHED_AT('new'), 'new.journey_version', ['new.step_id', 'new.kind', 'new.result'], ['1', flag('new.visit = 1')], '1')}
+      if new.kind = 'split' and new.visit = 1 then
+        select count(*) into converted from journey_runs where run_id = new.run_id and status = 'converted';
+        ${changeAt('variants', 'new', REACHED_AT('new'), 'new.journey_version', ['new.step_id', 'new.result'], ['1', 'converted'], '1')}
+      end if;
+    end if;
+    return null;
+  end $$`,
 ];
 
 const KEY = 'journey_id, family, span, at, journey_version, k1, k2, k3, k4';

@@ -10,7 +10,7 @@ import type { JourneyReport, ReportQuery } from '../analytics/types';
 import type { Journey } from '../dsl/schema';
 import { NEUTRAL_BAND } from '../sentiment/score';
 import type { Db } from './db';
-import { COMPACT_ROLLUP, ROLLUP_COMPACTION_LOCK_KEY, VACUUM_AFTER_CHANGES } from './report-rollups';
+import { COMPACT_ROLLUP, REACHED_AT, ROLLUP_COMPACTION_LOCK_KEY, VACUUM_AFTER_CHANGES } from './report-rollups';
 import type { DbRow } from './rows';
 
 /**
@@ -59,11 +59,12 @@ const MESSAGES = `
   where m.reason is not null and ${versionIs('m.journey_version')}
   group by m.step_id, m.reason, b.start`;
 
-// Visits per result; `runs` counts first visits only, so a goto loop does not count a run twice.
+// Visits per result; `runs` counts first visits only, so a goto loop does not count a run twice. A step the
+// run still waits in counts from when it was entered (result `waiting`), a finished one from its finish.
 const STEPS = `
   select step_id, kind, result, count(*)::int as visits, count(*) filter (where visit = 1)::int as runs
   from run_steps
-  where journey_id = $1 and ${inRange('finished_at')} and ${versionIs('journey_version')}
+  where journey_id = $1 and ${inRange(REACHED_AT())} and ${versionIs('journey_version')}
   group by step_id, kind, result`;
 
 // The variant of a run is its split step's result; it converted when its ending says so, whenever that was.

@@ -38,11 +38,12 @@ export interface JourneyRunInput {
 
 /**
  * The workflow changes a run started now takes without patch markers: 1 = NO_STEP_ATTRIBUTE_PATCH
- * and RUN_PROGRESS_PATCH; 2 = EVENT_TIME_PATCH (and NUMERIC_STRINGS_PATCH). A later change that
- * needs patched() for older runs bumps it and is asked as `input.revision >= N || patched(ID)`;
+ * and RUN_PROGRESS_PATCH; 2 = EVENT_TIME_PATCH (and NUMERIC_STRINGS_PATCH); 3 = STEP_REACHED_PATCH
+ * (steps waited in are reported when entered, steps cut short when the run ends). A later change
+ * that needs patched() for older runs bumps it and is asked as `input.revision >= N || patched(ID)`;
  * start runs with it only once every worker has that code.
  */
-export const RUN_REVISION = 2;
+export const RUN_REVISION = 3;
 
 export interface JourneyRunLimits {
   /**

@@ -86,7 +86,7 @@ export async function journeyRun(input: JourneyRunInput): Promise<RunState> {
   }
   // A step cut short by exit_on / goal / exitRun still shows in the timeline.
   const ending = ctx.ending ?? { status: 'completed', reason: 'completed' };
-  if (state.active !== null) ctx.finish(`interrupted (${ending.reason})`);
+  if (state.active !== null) ctx.finish(`interrupted (${ending.reason})`, ctx.interruptedResult(state.active));
   await reportEnding(ctx, ending);
   await condition(allHandlersFinished);
   return toRunState(input, state, ending);

@@ -1,7 +1,8 @@
 // What the interpreter's steps share: input, plan, carried state, the inbox, how the run ends,
 // the workflow clock, interruptible durable sleeps, the continue-as-new decision and the
 // finished steps waiting to be reported to analytics.
-import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { recordProgress } from './activities';
 import type { RunProgressReport, RunRef, StepProgress } from '../activities/contract';
 import type { ConditionContext } from '../dsl/conditions';
 import type { JourneyEvent } from '../core/events';
@@ -29,6 +30,13 @@ export const EVENT_TIME_PATCH = 'touchpoint-event-time';
  * newer runs read a numeric string as its number under gt/gte/lt/lte, as routing does.
  */
 export const NUMERIC_STRINGS_PATCH = 'touchpoint-numeric-strings';
+
+/**
+ * Runs recorded before this patch report a step only when it finishes; newer runs also report the
+ * steps they wait in (wait, wait_for) when entering them and the step they end in as `interrupted`,
+ * so a journey report counts every run that reached a step.
+ */
+export const STEP_REACHED_PATCH = 'touchpoint-step-reached';
 
 /** Why an interruptible sleep returned. */
 export type SleepResult = 'elapsed' | 'woken';
@@ -125,6 +133,43 @@ export class RunContext {
     this.state.active = entered;
     if (shown) this.showStep(stepId);
     return entered;
+  }
+
+  /** Whether this run reports the steps it waits in and ends in (STEP_REACHED_PATCH); asked once, when first needed. */
+  private reachedSteps: boolean | undefined;
+
+  reportsReachedSteps(): boolean {
+    this.reachedSteps ??= (this.input.revision ?? 0) >= 3 || patched(STEP_REACHED_PATCH);
+    return this.reachedSteps;
+  }
+
+  /**
+   * The active step (wait, wait_for) is entered for the first time in this visit: report it as
+   * waiting, with the finished steps not reported yet, so reports count the run as having reached it
+   * while it waits. One local activity; a resumed step (continue-as-new) is not reported again.
+   * Callers await it only when reportsReachedSteps() (see runWait).
+   */
+  async reportWaiting(active: ActiveStep): Promise<void> {
+    if (!this.reportsReachedSteps()) return;
+    const kind = this.plan.nodes[active.stepId]?.kind;
+    if (kind === undefined) return;
+    const waiting = [{ stepId: active.stepId, kind, visit: active.visit, enteredAt: active.enteredAt }];
+    try {
+      await this.withProgress((steps) => recordProgress({ ...this.report(steps ?? []), waiting }));
+    } catch (error) {
+      // Only a malformed report fails for good (outages are retried): the run goes on; the step is counted when it finishes.
+      log.error('progress report refused', { journeyId: this.journeyId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /**
+   * The result the step the run ends in is reported with: `interrupted` (reports count the run as
+   * having reached it), or none for a survey whose message went out (the message counts it) and for
+   * runs recorded before STEP_REACHED_PATCH.
+   */
+  interruptedResult(active: ActiveStep): string | undefined {
+    if (this.plan.nodes[active.stepId]?.kind === 'survey' && active.messageKey !== undefined) return undefined;
+    return this.reportsReachedSteps() ? 'interrupted' : undefined;
   }
 
   /**

@@ -59,6 +59,8 @@ async function runWait(ctx: RunContext, node: NodeOf<'wait'>): Promise<StepResul
     } else {
       active.deadline = new Date(ctx.now() + durationMs(typeof wait === 'string' ? wait : wait.for)).toISOString();
     }
+    // Only runs that report it await here: an await more in older runs would reorder their signals and timers on replay.
+    if (ctx.reportsReachedSteps()) await ctx.reportWaiting(active);
   }
   if ((await ctx.sleepUntil(Date.parse(active.deadline))) === 'woken') return ctx.interrupted();
   ctx.finish(`waited until ${active.deadline}`, 'waited');
@@ -69,9 +71,12 @@ async function runWaitFor(ctx: RunContext, node: NodeOf<'wait_for'>): Promise<St
   const active = ctx.enter(node.step.id);
   const { event: name, where, timeout } = node.step.wait_for;
   active.waitingFor = name;
+  const entered = active.deadline === undefined;
   active.deadline ??= new Date(ctx.now() + durationMs(timeout)).toISOString();
   const match = () =>
     ctx.inbox.firstUnconsumed((e) => e.name === name && (where === undefined || evaluateCondition(where, ctx.conditionContext(e))));
+  // Waiting (the event is not here yet): reported now, so the run counts as having reached the step.
+  if (entered && match() === undefined && ctx.reportsReachedSteps()) await ctx.reportWaiting(active);
   const slept = await ctx.sleepUntil(Date.parse(active.deadline), () => match() !== undefined);
   if (ctx.ending !== null) return { next: null };
   const found = match();

@@ -1,5 +1,6 @@
 // The journey report for a terminal: headline numbers, the funnel per step, exits by reason,
 // A/B splits with lift, interval, p-value and warning, and satisfaction with bar rows per score.
+import { columnLegend } from '../../analytics/columns';
 import type { JourneyReport, SplitReport, StepReport, SurveyKindReport } from '../../analytics/types';
 import { shortVersion } from './runs';
 import { fields, heading, NONE, table, time } from './table';
@@ -23,6 +24,8 @@ export function reportLines(report: JourneyReport): string[] {
     ...(Object.keys(report.exitsByReason).length === 0 ? ['(no run exited in this range)'] : table(['reason', 'runs'], Object.entries(report.exitsByReason).map(([reason, runs]) => [reason, n(runs)]))),
     ...report.splits.flatMap(split),
     ...(report.surveys.length > 0 ? [...heading('Satisfaction'), ...report.surveys.flatMap((s, i) => [...(i > 0 ? [''] : []), ...survey(s)])] : []),
+    ...heading('What the numbers count'),
+    ...columnLegend(),
   ];
 }
 

@@ -66,5 +66,12 @@ describe('the journey report API', () => {
     expect(route.parameters.map((p: { name: string }) => p.name)).toEqual(['journeyId', 'since', 'until', 'version', 'bucket']);
     expect(Object.keys(route.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
     expect(body.components.schemas.JourneyReport.required).toEqual(expect.arrayContaining(['steps', 'splits', 'surveys', 'conversions']));
+    // What each number counts: in the route's description and on the fields.
+    expect(route.description).toMatch(/^- entered: runs started in the range \(a trigger event handed to a run already in progress is no new entry\)$/m);
+    expect(route.description).toMatch(/^- reached: runs that reached the step .*still waiting in it \(result waiting\).*interrupted/m);
+    const schema = body.components.schemas.JourneyReport;
+    expect(schema.properties.entered.description).toMatch(/^Runs started in the range/);
+    const step = schema.properties.steps.items.$ref ? body.components.schemas[schema.properties.steps.items.$ref.split('/').pop()] : schema.properties.steps.items;
+    expect(step.properties.reached.description).toMatch(/still waiting in it \(result waiting\) and those that ended there/);
   });
 });

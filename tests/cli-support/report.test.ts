@@ -38,6 +38,9 @@ describe('touchpoint report', () => {
     // 1/3 vs 1/2: lift +50%, Wald interval 1/6 ± 0.7243, p = 0.659 (tests/analytics/journey-report.test.ts works them out).
     expect(stdout).toMatch(/^control \(control\) +3 +1 +33\.3% +— +— +—$/m);
     expect(stdout).toMatch(/^discount +4 +2 +50\.0% +\+50\.0% +−55\.8 to \+89\.1 pts +0\.659$/m);
+    // Under the report: what each number counts.
+    expect(stdout).toMatch(/^entered: runs started in the range \(a trigger event handed to a run already in progress is no new entry\)$/m);
+    expect(stdout).toMatch(/^reached: runs that reached the step in the range, counted once per run .*still waiting in it \(result waiting\)/m);
     expect(stdout).toMatch(/^Warning: discount vs control: telling 33\.3% from 50\.0% with 80% power at α = 0\.05 needs \d+ runs per group; control has 3 and discount 4 \(fewer than 100/m);
   });
 

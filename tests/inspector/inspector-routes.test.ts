@@ -195,6 +195,10 @@ describe('the inspector routes', () => {
     expect(page).toContain('<input id="since" name="since" type="date" value="2025-02-01">');
     expect(page).toContain('<input id="until" name="until" type="date" value="2025-02-27">');
     expect(page).toContain('<option value="week" selected>week</option>');
+    // Under the funnel: what each number counts, reached including runs waiting in a step or cut short there.
+    expect(page).toContain('<details><summary>What the numbers count</summary>');
+    expect(page).toMatch(/<dt>reached<\/dt><dd>runs that reached the step in the range, counted once per run [^<]*still waiting in it \(result waiting\)[^<]*interrupted/);
+    expect(page).toMatch(/<dt>entered<\/dt><dd>runs started in the range \(a trigger event handed to a run already in progress is no new entry\)/);
   });
 
   it('answers a bad range or an unknown journey with a page saying what to fix', async () => {
