@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { signUnsubscribeToken } from '../consent/tokens';
 import type { Channel } from '../dsl/schema';
+import { traitWarnings } from '../core/trait-warnings';
 import { sizeProblem } from '../render/channel-limits';
 import { TemplateVersionMissingError, type RenderContext, type Renderer } from '../render/renderer';
 import { suppressionAddress } from '../store/sql-audience';
@@ -112,6 +113,8 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
 
     const now = clock();
     const zone = profileTimeZone(contact?.traits ?? {}, deps.defaultTimezone ?? 'UTC');
+    // Said in the log (and so the run's timeline) wherever the zone decided something: quiet hours, {{date}}.
+    const zoneNote = traitWarnings(contact?.traits ?? {}, zone).map((w) => ` Note: ${w.message}`).join('');
     const contexts = new Map<Channel, RenderContext>();
     const inputFor = (channel: Channel): ChannelInput => {
       let context = contexts.get(channel);
@@ -137,7 +140,7 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
       const hint = decision.reason === 'failed:channel_not_configured' && !request.fallback ? ` Or add "fallback: email" to step "${request.stepId}".` : '';
       return finish({ reason: decision.reason, detail: `${note}${decision.detail}${hint}`, channel });
     }
-    if (decision.kind === 'defer') return finish({ reason: decision.reason, detail: `${note}${decision.detail}`, retryAt: decision.retryAt, channel });
+    if (decision.kind === 'defer') return finish({ reason: decision.reason, detail: `${note}${decision.detail}${zoneNote}`, retryAt: decision.retryAt, channel });
 
     const input = inputFor(channel);
     let content: Record<string, unknown>;
@@ -170,7 +173,7 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
     if (result.kind === 'retry') return retryLater(store, request, `${channel}: ${result.detail}`, result.type);
     return finish({
       reason: result.reason,
-      detail: `${note}${result.detail}${decision.note}`,
+      detail: `${note}${result.detail}${decision.note}${zoneNote}`,
       providerId: result.providerId ?? null,
       content: result.content ?? null,
       address: result.address ?? address,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { EventNameSchema } from '../dsl/schema';
 import { RoutedRunSchema } from '../routing/result';
+import { TraitWarningSchema } from './trait-warning-schema';
 
 /** A batch holds at most this many events. */
 export const MAX_BATCH = 500;
@@ -80,6 +81,10 @@ export const EventResultSchema = z
     messageId: z.string(),
     duplicate: z.boolean().meta({ description: 'True when this messageId was already processed; `runs` is the first answer.' }),
     runs: z.array(RoutedRunSchema),
+    warnings: z
+      .array(TraitWarningSchema)
+      .optional()
+      .meta({ description: 'Traits accepted and stored but not usable as meant, e.g. a `timezone` that is not an IANA zone, with the zone used instead. Absent when there are none.' }),
   })
   .meta({ description: 'What happened to one event.' });
 export const BatchResultSchema = z.object({ results: z.array(EventResultSchema).meta({ description: 'One result per item, in order.' }) });

@@ -8,6 +8,7 @@ import { bearerAuth, type ApiKey } from './auth';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody } from './http-error';
 import { ingest, ingestBatch, toLoggedEvent } from './ingest';
+import { withTraitWarnings } from './trait-warning-answer';
 import { openApiDocument } from './openapi';
 import { findUnstorable } from './storable-input';
 import { BatchRequestSchema, IdentifyRequestSchema, TrackRequestSchema, type BatchResult, type EventResult, type Health } from './schemas';
@@ -31,6 +32,8 @@ export interface ApiServerDeps {
    * as its own encapsulated plugin after the core routes. @default []
    */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** The zone local times use when a `timezone` trait is not an IANA zone (DEFAULT_TIMEZONE), named in answers' warnings. @default 'UTC' */
+  defaultTimezone?: string;
 }
 
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -67,19 +70,24 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   app.register(async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: ['ingest', 'admin'], purpose: 'send events (identify, track, batch)' }));
     const now = () => new Date().toISOString();
+    const zone = deps.defaultTimezone ?? 'UTC';
     v1.post('/v1/identify', async (request): Promise<EventResult> => {
       const body = parse(IdentifyRequestSchema, request, 'identify body');
-      return ingest(deps, toLoggedEvent({ ...body, type: 'identify' }, now()));
+      const event = toLoggedEvent({ ...body, type: 'identify' }, now());
+      return withTraitWarnings(await ingest(deps, event), event, zone);
     });
     v1.post('/v1/track', async (request): Promise<EventResult> => {
       const body = parse(TrackRequestSchema, request, 'track body');
-      return ingest(deps, toLoggedEvent({ ...body, type: 'track' }, now()));
+      const event = toLoggedEvent({ ...body, type: 'track' }, now());
+      return withTraitWarnings(await ingest(deps, event), event, zone);
     });
     v1.post('/v1/batch', async (request): Promise<BatchResult> => {
       // Every item is validated before the first is written: a bad batch changes nothing.
       const { batch } = parse(BatchRequestSchema, request, 'batch body');
       const receivedAt = now();
-      return { results: await ingestBatch(deps, batch.map((item) => toLoggedEvent(item, receivedAt))) };
+      const events = batch.map((item) => toLoggedEvent(item, receivedAt));
+      const results = await ingestBatch(deps, events);
+      return { results: results.map((result, index) => withTraitWarnings(result, events[index]!, zone, ['batch', index])) };
     });
   });
   for (const plugin of deps.plugins ?? []) app.register(plugin);

@@ -147,6 +147,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? null,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       journeys: loaded.journeys,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
     });
     const privacy = createPrivacyService({
       store,
@@ -168,6 +169,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
     const app = createApiServer({
       store,
       router,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
       plugins,
       apiKeys: apiKeys.parsed,
       health: async () => {

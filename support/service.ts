@@ -29,11 +29,14 @@ export interface SupportServiceDeps {
    * @default undefined (any journey id is reported, steps as the data has them)
    */
   journeys?: readonly JourneySnapshot[];
+  /** The zone used for customers whose `timezone` trait is not an IANA zone (DEFAULT_TIMEZONE), named in warnings. @default 'UTC' */
+  defaultTimezone?: string;
 }
 
 export function createSupportService(deps: SupportServiceDeps): SupportService {
   const ui = { baseUrl: deps.temporalUiUrl ?? null, namespace: deps.namespace };
   const now = deps.now ?? (() => new Date());
+  const zone = deps.defaultTimezone ?? 'UTC';
   const runDeps: RunActionDeps = {
     client: deps.client,
     store: deps.store,
@@ -44,9 +47,9 @@ export function createSupportService(deps: SupportServiceDeps): SupportService {
     ...(deps.exitWaitMs !== undefined ? { exitWaitMs: deps.exitWaitMs } : {}),
   };
   return {
-    findCustomer: (query) => findCustomer(deps.store, query),
+    findCustomer: (query) => findCustomer(deps.store, query, zone),
     listRuns: (filter) => listRuns(runDeps, filter),
-    getRun: (workflowId) => getRun(runDeps, workflowId),
+    getRun: (workflowId) => getRun({ ...runDeps, defaultTimezone: zone }, workflowId),
     exitRun: (workflowId, input) => exitRun(runDeps, workflowId, input),
     exitAllRuns: async (customerId, input) => {
       if (!(await deps.store.getContact(customerId))) throw customerNotFound(customerId);
@@ -57,7 +60,7 @@ export function createSupportService(deps: SupportServiceDeps): SupportService {
       const at = now().toISOString();
       await deps.store.setConsent({ customerId, channel: input.channel, status: input.status, source: 'support', reason: input.reason, by: input.actor.name, at });
       await deps.store.appendAudit({ at, actor: input.actor.name, action: `consent.${input.channel}.${input.status}`, target: customerId, reason: input.reason });
-      const view = await customerView(deps.store, customerId);
+      const view = await customerView(deps.store, customerId, zone);
       if (!view) throw customerNotFound(customerId);
       return view;
     },
