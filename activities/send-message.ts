@@ -4,6 +4,8 @@
 // signed survey links in the render context; progress the run reports is recorded first.
 import { ApplicationFailure } from '@temporalio/common';
 import { signUnsubscribeToken } from '../consent/tokens';
+import type { JourneyEvent } from '../core/events';
+import type { SurveyResult } from '../dsl/conditions';
 import type { Channel } from '../dsl/schema';
 import { traitWarnings } from '../core/trait-warnings';
 import { sizeProblem } from '../render/channel-limits';
@@ -44,17 +46,29 @@ export function outcomeOf(row: MessageRow): SendOutcome {
   };
 }
 
-/** What a send's templates read: the RenderContext, plus `survey` for survey steps. */
-export type SendRenderContext = RenderContext & { survey?: SurveyRenderContext };
+/**
+ * What a send's templates read: the RenderContext, plus `survey`: in a survey step its links,
+ * in a later send the answer (`survey.score`, `survey.comment`, `survey.category`, ...).
+ */
+export type SendRenderContext = RenderContext & { survey?: SurveyRenderContext | SurveyResult };
+
+const eventView = (event: JourneyEvent) => ({ name: event.name, properties: event.properties, timestamp: event.timestamp });
 
 export function renderContextFor(request: SendRequest, contact: Contact | null, links?: RenderContext['links'], survey?: SurveyRenderContext): SendRenderContext {
+  const latest: NonNullable<RenderContext['latest']> = { [request.trigger.name]: eventView(request.trigger) };
+  for (const [name, event] of Object.entries(request.latest ?? {})) {
+    const kept = latest[name];
+    if (kept === undefined || Date.parse(event.timestamp) >= Date.parse(kept.timestamp)) latest[name] = eventView(event);
+  }
+  const answered = survey ?? request.surveyResult;
   return {
     customer: { id: request.customerId },
     traits: contact?.traits ?? {},
-    event: { name: request.trigger.name, properties: request.trigger.properties, timestamp: request.trigger.timestamp },
+    event: eventView(request.trigger),
     journey: { id: request.journeyId },
+    latest,
     ...(links ? { links } : {}),
-    ...(survey ? { survey } : {}),
+    ...(answered ? { survey: answered } : {}),
   };
 }
 
