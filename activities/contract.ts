@@ -29,6 +29,10 @@ export interface SendRequest {
   survey?: { kind: 'nps' | 'csat' | 'ces'; /** When the link stops answering (ISO): the step's wait deadline. */ expiresAt: string };
   /** Steps the run finished since its last report, recorded with this call (see RunProgressReport). */
   progress?: StepProgress[];
+  /** The answer to the run's last survey step: send templates after it read `survey.score`, `survey.comment`, ... */
+  surveyResult?: SurveyResult;
+  /** The latest event of each name the run received after the trigger (`latest.[cart.updated]` in templates). */
+  latest?: Record<string, JourneyEvent>;
 }
 
 /** Which run a report or call is about. */

@@ -4,7 +4,10 @@
 // signed survey links in the render context; progress the run reports is recorded first.
 import { ApplicationFailure } from '@temporalio/common';
 import { signUnsubscribeToken } from '../consent/tokens';
+import type { JourneyEvent } from '../core/events';
+import type { SurveyResult } from '../dsl/conditions';
 import type { Channel } from '../dsl/schema';
+import { traitWarnings } from '../core/trait-warnings';
 import { sizeProblem } from '../render/channel-limits';
 import { TemplateVersionMissingError, type RenderContext, type Renderer } from '../render/renderer';
 import { suppressionAddress } from '../store/sql-audience';
@@ -43,17 +46,29 @@ export function outcomeOf(row: MessageRow): SendOutcome {
   };
 }
 
-/** What a send's templates read: the RenderContext, plus `survey` for survey steps. */
-export type SendRenderContext = RenderContext & { survey?: SurveyRenderContext };
+/**
+ * What a send's templates read: the RenderContext, plus `survey`: in a survey step its links,
+ * in a later send the answer (`survey.score`, `survey.comment`, `survey.category`, ...).
+ */
+export type SendRenderContext = RenderContext & { survey?: SurveyRenderContext | SurveyResult };
+
+const eventView = (event: JourneyEvent) => ({ name: event.name, properties: event.properties, timestamp: event.timestamp });
 
 export function renderContextFor(request: SendRequest, contact: Contact | null, links?: RenderContext['links'], survey?: SurveyRenderContext): SendRenderContext {
+  const latest: NonNullable<RenderContext['latest']> = { [request.trigger.name]: eventView(request.trigger) };
+  for (const [name, event] of Object.entries(request.latest ?? {})) {
+    const kept = latest[name];
+    if (kept === undefined || Date.parse(event.timestamp) >= Date.parse(kept.timestamp)) latest[name] = eventView(event);
+  }
+  const answered = survey ?? request.surveyResult;
   return {
     customer: { id: request.customerId },
     traits: contact?.traits ?? {},
-    event: { name: request.trigger.name, properties: request.trigger.properties, timestamp: request.trigger.timestamp },
+    event: eventView(request.trigger),
     journey: { id: request.journeyId },
+    latest,
     ...(links ? { links } : {}),
-    ...(survey ? { survey } : {}),
+    ...(answered ? { survey: answered } : {}),
   };
 }
 
@@ -112,6 +127,8 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
 
     const now = clock();
     const zone = profileTimeZone(contact?.traits ?? {}, deps.defaultTimezone ?? 'UTC');
+    // Said in the log (and so the run's timeline) wherever the zone decided something: quiet hours, {{date}}.
+    const zoneNote = traitWarnings(contact?.traits ?? {}, zone).map((w) => ` Note: ${w.message}`).join('');
     const contexts = new Map<Channel, RenderContext>();
     const inputFor = (channel: Channel): ChannelInput => {
       let context = contexts.get(channel);
@@ -137,7 +154,7 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
       const hint = decision.reason === 'failed:channel_not_configured' && !request.fallback ? ` Or add "fallback: email" to step "${request.stepId}".` : '';
       return finish({ reason: decision.reason, detail: `${note}${decision.detail}${hint}`, channel });
     }
-    if (decision.kind === 'defer') return finish({ reason: decision.reason, detail: `${note}${decision.detail}`, retryAt: decision.retryAt, channel });
+    if (decision.kind === 'defer') return finish({ reason: decision.reason, detail: `${note}${decision.detail}${zoneNote}`, retryAt: decision.retryAt, channel });
 
     const input = inputFor(channel);
     let content: Record<string, unknown>;
@@ -170,7 +187,7 @@ export function createSendMessage(deps: SendMessageDeps): (request: SendRequest)
     if (result.kind === 'retry') return retryLater(store, request, `${channel}: ${result.detail}`, result.type);
     return finish({
       reason: result.reason,
-      detail: `${note}${result.detail}${decision.note}`,
+      detail: `${note}${result.detail}${decision.note}${zoneNote}`,
       providerId: result.providerId ?? null,
       content: result.content ?? null,
       address: result.address ?? address,

@@ -5,6 +5,7 @@ import { ANONYMOUS_PREFIX } from '../core/identity';
 import { PAGE_EVENT, SCREEN_EVENT } from '../core/events';
 import { EventNameSchema } from '../dsl/schema';
 import { RoutedRunSchema } from '../routing/result';
+import { TraitWarningSchema } from './trait-warning-schema';
 
 /** A batch holds at most this many events. */
 export const MAX_BATCH = 500;
@@ -182,6 +183,10 @@ export const EventResultSchema = z
           'it is routed in order with the customer\'s other events once Temporal is back, and `runs` is empty until then. ' +
           'Do not resend it; a resend with the same messageId is safe.',
       }),
+    warnings: z
+      .array(TraitWarningSchema)
+      .optional()
+      .meta({ description: 'Traits accepted and stored but not usable as meant, e.g. a `timezone` that is not an IANA zone, with the zone used instead. Absent when there are none.' }),
   })
   .meta({ description: 'What happened to one event.' });
 export const IssueSchema = z.object({

@@ -13,6 +13,7 @@ import { formatPath, HttpError, invalidBody, issuesOf } from './http-error';
 import type { LoggedEventInput } from '../store/types';
 import type { RoutingBacklog } from '../routing/backlog';
 import { anyPending, ingest, ingestBatch, toLoggedEvent, type IngestCall } from './ingest';
+import { withTraitWarnings } from './trait-warning-answer';
 import { openApiDocument } from './openapi';
 import { acceptTextPlainJson, registerSegmentCors, registerSegmentSettings, segmentShortPath } from './segment';
 import { findUnstorable, MAX_NESTING } from './storable-input';
@@ -59,6 +60,8 @@ export interface ApiServerDeps {
   identitySecret?: string;
   /** Touchpoint's address as browsers reach it (PUBLIC_URL), for analytics.js's settings. @default each request's protocol and Host */
   publicUrl?: string;
+  /** The zone local times use when a `timezone` trait is not an IANA zone (DEFAULT_TIMEZONE), named in answers' warnings. @default 'UTC' */
+  defaultTimezone?: string;
 }
 
 export function createApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -110,13 +113,15 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       refuseForBrowserKey(request.body, { batch: request.url.split('?')[0] === '/v1/batch', identitySecret: deps.identitySecret });
     });
     const now = () => new Date().toISOString();
+    const zone = deps.defaultTimezone ?? 'UTC';
     const ingestDeps = { store: deps.store, router: deps.router, log, ...(deps.backlog ? { backlog: deps.backlog } : {}) };
     // 202 when an event is logged but waits for Temporal (`pending`), 200 when it is routed.
     // Each single route takes its call type's body (`type` optional) and ingests it as a batch of one.
     const single = (type: IngestCall['type'], schema: z.ZodType) =>
       v1.post(`/v1/${type}`, async (request, reply): Promise<EventResult> => {
         const body = parse(schema, request, `${type} body`) as Record<string, unknown>;
-        const result = await ingest(ingestDeps, toLoggedEvent(BatchItemSchema.parse({ ...body, type }), now()));
+        const event = toLoggedEvent(BatchItemSchema.parse({ ...body, type }), now());
+        const result = withTraitWarnings(await ingest(ingestDeps, event), event, zone);
         if (anyPending([result])) reply.code(202);
         return result;
       });
@@ -142,7 +147,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
         } else accepted.push({ index, event: toLoggedEvent(BatchItemSchema.parse(item), receivedAt, sentAt) });
       });
       const answers = await ingestBatch(ingestDeps, accepted.map(({ event }) => event));
-      accepted.forEach(({ index }, i) => (results[index] = answers[i]!));
+      accepted.forEach(({ index, event }, i) => (results[index] = withTraitWarnings(answers[i]!, event, zone, ['batch', index])));
       if (anyPending(answers)) reply.code(202);
       return { results };
     });

@@ -13,10 +13,11 @@ export const COMMANDS = {
   },
   preview: {
     summary: 'Render a template as a customer gets it: an HTML file for email, the text and its segments for SMS, JSON for push.',
-    usage: 'touchpoint preview <template> [--data <file.json>] [--channel email|sms|push] [--locale <tag>] [--out <file>] [--templates <dir>]',
+    usage: 'touchpoint preview <template> [--data <file.json>] [--channel email|sms|push] [--locale <tag>] [--out <file>] [--templates <dir>] [--journeys <dir>]',
     details: [
       'Data: a JSON file { "traits": {...}, "event": { "name": "...", "properties": {...} } }; without --data, the sample of the',
-      'first journey that sends the template. --locale overrides traits.locale to pick a variant (welcome.it.hbs).',
+      'first journey that sends the template (in --journeys, default JOURNEYS_DIR or ./journeys); without either, a warning on stderr',
+      'says every trait and property renders empty. --locale overrides traits.locale to pick a variant (welcome.it.hbs).',
       'Email is written to --out or TOUCHPOINT_DATA_DIR/previews/<template>.<locale>.html; the subject and text part are printed.',
     ],
   },

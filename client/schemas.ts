@@ -46,12 +46,18 @@ const PushSubscriptionSchema = z.looseObject({
   lastSuccessAt: nullableString,
 });
 
+// A server from before warnings answers without them: none.
+const TraitWarningsSchema = z
+  .array(z.looseObject({ path: z.array(z.union([z.string(), z.number()])), code: z.enum(['invalid_timezone']), message: z.string(), used: z.string() }))
+  .default([]);
+
 export const CustomerViewSchema = z.looseObject({
   contact: ContactSchema,
   consent: z.partialRecord(ChannelSchema, ConsentChangeSchema),
   consentHistory: z.array(ConsentChangeSchema),
   suppressions: z.array(SuppressionSchema),
   pushSubscriptions: z.array(PushSubscriptionSchema),
+  warnings: TraitWarningsSchema,
 }) satisfies z.ZodType<CustomerView>;
 
 const runSummaryFields = {
@@ -85,6 +91,7 @@ export const RunDetailSchema = z.looseObject({
   ...runSummaryFields,
   state: RunStateSchema.nullable(),
   messages: z.array(MessageRowSchema),
+  warnings: TraitWarningsSchema,
 }) satisfies z.ZodType<RunDetail>;
 
 export const RunPageSchema = z.object({ runs: z.array(RunSummarySchema), nextPageToken: nullableString }) satisfies z.ZodType<RunPage>;

@@ -10,8 +10,10 @@ import { countSmsSegments, describeSmsLength } from '../render/sms-segments';
 import { TEMPLATE_PARTS } from '../render/template-file';
 import type { Problem } from './problems';
 import { SCALES } from '../surveys/scoring';
+import type { SurveyResult } from './conditions';
 import type { Journey, SurveyStep } from './schema';
 import type { LoadedTemplate } from './templates';
+import { allSteps } from './walk';
 import type { PartialSourceFile, TemplateSourceFile } from './template-source';
 
 /** More parts than this is a problem: the limit the send decision path enforces (skipped:too_long). */
@@ -67,7 +69,18 @@ export function contextFromSample(sample: Journey['sample'], journeyId: string, 
     event: { name: sample?.event?.name ?? eventName, properties: sample?.event?.properties ?? {}, timestamp: '2025-01-15T09:30:00.000Z' },
     journey: { id: journeyId },
     links: { unsubscribe: 'https://touchpoint.example/u/sample-token' },
+    // The latest event of the trigger's name is the trigger itself until a newer one comes.
+    latest: { [sample?.event?.name ?? eventName]: { name: sample?.event?.name ?? eventName, properties: sample?.event?.properties ?? {}, timestamp: '2025-01-15T09:30:00.000Z' } },
   };
+}
+
+/** What a send after a survey step reads as `survey`: a sample answer of the journey's (first) survey step. */
+function sampleAnswer(journey: Journey): SurveyResult | null {
+  const found = allSteps(journey).find(({ step }) => 'survey' in step)?.step;
+  if (!found || !('survey' in found)) return null;
+  const { kind } = found.survey;
+  const { max } = SCALES[kind];
+  return { step: found.id, kind, answered: true, score: max, category: 'sample', comment: 'Sample comment', sentiment: 'positive', sentiment_score: 0.5 };
 }
 
 /** The partial or layout `name` as the `locale` variant of a template renders it. */
@@ -78,18 +91,25 @@ export function partialFor(template: LoadedTemplate, name: string, locale: strin
 }
 
 /** What the template of `use` sees for the journey's sample. */
-function useContext(journey: Journey, use: TemplateUse): RenderContext & { survey?: SurveyLinks } {
+function useContext(journey: Journey, use: TemplateUse): RenderContext & { survey?: SurveyLinks | SurveyResult } {
   const root = sampleContext(journey);
-  return use.survey === undefined ? root : { ...root, survey: sampleSurvey(use.survey) };
+  if (use.survey !== undefined) return { ...root, survey: sampleSurvey(use.survey) };
+  const answer = sampleAnswer(journey);
+  return answer ? { ...root, survey: answer } : root;
 }
 
-const ROOTS = 'traits.<name>, event.properties.<name>, event.name, customer.id, journey.id, links.unsubscribe and, in survey steps, survey.*';
+const ROOTS =
+  'traits.<name>, event.properties.<name>, event.name, customer.id, journey.id, links.unsubscribe, latest.[<event name>] (the latest event of that name the run received) and, in and after survey steps, survey.*';
+const ANSWER_ROOTS = 'survey.answered, survey.score, survey.category, survey.comment, survey.sentiment, survey.sentiment_score, survey.kind and survey.step';
 const SURVEY_ROOTS = 'survey.url, survey.scores (each with score and url), survey.kind, survey.min and survey.max';
 
 function explain(field: MissingField, journey: Journey, journeyFile: string, use: TemplateUse): string {
   const owner = `the sample of journey "${journey.id}" (${journeyFile})`;
   const guard = `or wrap it in {{#if ${field.original}}}…{{/if}} if some customers lack it`;
   if (field.within?.startsWith('survey.') || (field.within === null && field.key.startsWith('survey.'))) {
+    if (use.survey === undefined && sampleAnswer(journey) !== null) {
+      return `{{${field.original}}} reads ${field.key}, which a survey answer lacks: sends after a survey step read ${ANSWER_ROOTS}`;
+    }
     if (use.survey === undefined) {
       return `{{${field.original}}} reads ${field.key}, which only messages of survey steps have, and a send step of journey "${journey.id}" uses template "${use.template.name}": send it from a survey step or remove the survey links`;
     }
@@ -103,6 +123,9 @@ function explain(field: MissingField, journey: Journey, journeyFile: string, use
   if (root === 'traits' && second) return `{{${field.original}}} reads ${field.key}, which ${owner} lacks: add ${[second, ...rest].join('.')} under sample: → traits:, ${guard}`;
   if (root === 'event' && second === 'properties' && rest.length > 0) {
     return `{{${field.original}}} reads ${field.key}, which ${owner} lacks: add ${rest.join('.')} under sample: → event: → properties:, ${guard}`;
+  }
+  if (root === 'latest') {
+    return `{{${field.original}}} reads ${field.key}, which ${owner} lacks: the sample only gives the latest event of the trigger's name (${sampleContext(journey).event.name}); a run may not have received another, so guard it with {{#if latest.[<event name>]}}…{{/if}}`;
   }
   if (root && ['customer', 'journey', 'links', 'event'].includes(root)) return `{{${field.original}}} reads ${field.key}, which no message has: templates read ${ROOTS}`;
   return `{{${field.original}}} reads ${field.key}, which is not message data: templates read ${ROOTS} (did you mean traits.${field.key}?)`;

@@ -1,5 +1,6 @@
 // A customer: profile, consent per channel with its history, suppressions, push subscriptions,
 // journey runs, and the support actions (exit all runs, change a channel's consent).
+import type { TraitWarning } from '../core/trait-warnings';
 import type { Channel } from '../dsl/schema';
 import type { CustomerView, RunPage } from '../support/types';
 import { html } from '../api/html';
@@ -17,10 +18,11 @@ export function customerPage(session: NonNullable<PageOptions['session']>, view:
     body: html`<h1>Customer <span class="mono">${contact.customerId}</span></h1>
 ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
 <section aria-labelledby="profile"><h2 id="profile">Profile</h2>
+${traitWarningsNotice(view.warnings)}
 <dl class="facts">
 <dt>Email</dt><dd>${orDash(contact.email)}</dd>
 <dt>Phone</dt><dd>${orDash(contact.phone)}</dd>
-${traits.map(([name, value]) => html`<dt>${name}</dt><dd>${typeof value === 'string' ? value : JSON.stringify(value)}</dd>`)}
+${traits.map(([name, value]) => html`<dt>${name}</dt><dd>${typeof value === 'string' ? value : JSON.stringify(value)}${warned(view.warnings, name)}</dd>`)}
 <dt>First seen</dt><dd>${when(contact.createdAt)}</dd>
 <dt>Updated</dt><dd>${when(contact.updatedAt)}</dd>
 </dl></section>
@@ -68,4 +70,16 @@ ${runs.runs.some((r) => r.status === 'running') ? html`<form method="post" actio
 <button class="danger" type="submit">Exit all running runs</button></form>` : ''}
 </section>`,
   });
+}
+
+/** The profile's traits that cannot be used as meant, each with what is used instead. */
+export function traitWarningsNotice(warnings: readonly TraitWarning[]) {
+  if (warnings.length === 0) return '';
+  return html`<div class="notice warn" role="note"><strong>Profile warning${warnings.length === 1 ? '' : 's'}</strong><ul>${warnings.map((w) => html`<li>${w.message}</li>`)}</ul></div>`;
+}
+
+/** A badge beside a trait that has a warning: `invalid, using UTC`. */
+function warned(warnings: readonly TraitWarning[], trait: string) {
+  const found = warnings.find((w) => w.path[w.path.length - 1] === trait);
+  return found ? html` <span class="badge warn">invalid, using ${found.used}</span>` : '';
 }

@@ -2,6 +2,7 @@
 import type { MessageRow } from '../store/types';
 import type { RunDetail } from '../support/types';
 import { html } from '../api/html';
+import { traitWarningsNotice } from './customer-page';
 import { badge, csrfField, customerHref, messageHref, orDash, page, runHref, when, type PageOptions } from './layout';
 
 export function runPage(session: NonNullable<PageOptions['session']>, run: RunDetail, notice?: string): string {
@@ -28,6 +29,7 @@ ${notice ? html`<p class="notice ok" role="status">${notice}</p>` : ''}
 </dl></section>
 
 <section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>
+${traitWarningsNotice(run.warnings)}
 ${state === null ? html`<p class="muted">The run's state could not be read (no worker answered its query, or its result is gone). Sends below come from the message log.</p>` : ''}
 <ol class="timeline">
 ${steps.map((step) => html`<li><strong>${step.stepId}</strong> — entered ${when(step.enteredAt)}${step.finishedAt ? html`, finished ${when(step.finishedAt)}` : ''}

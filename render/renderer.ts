@@ -18,6 +18,11 @@ export interface RenderContext {
   traits: Record<string, unknown>;
   /** The event that started the run. */
   event: { name: string; properties: Record<string, unknown>; timestamp: string };
+  /**
+   * The latest event of each name the run received, the trigger included (by event time):
+   * `{{latest.[cart.updated].properties.items}}` shows a cart changed after the trigger.
+   */
+  latest?: Record<string, { name: string; properties: Record<string, unknown>; timestamp: string }>;
   journey: { id: string };
   /** Signed links the send decision made for this message (e.g. `{{links.unsubscribe}}`). */
   links?: { unsubscribe?: string };

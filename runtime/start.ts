@@ -157,6 +157,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       journeys: loaded.journeys,
       temporalAddress,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
     });
     const privacy = createPrivacyService({
       store,
@@ -179,6 +180,7 @@ export async function startTouchpoint(config: Config): Promise<RunningTouchpoint
       store,
       router,
       backlog,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
       plugins,
       apiKeys: apiKeys.parsed,
       ...(config.TOUCHPOINT_IDENTITY_SECRET ? { identitySecret: config.TOUCHPOINT_IDENTITY_SECRET } : {}),

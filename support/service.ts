@@ -39,6 +39,8 @@ export interface SupportServiceDeps {
    * ~19 s of retries. @default 1500
    */
   temporalCheckMs?: number;
+  /** The zone used for customers whose `timezone` trait is not an IANA zone (DEFAULT_TIMEZONE), named in warnings. @default 'UTC' */
+  defaultTimezone?: string;
 }
 
 /** Longest a run read (list, detail) may take once Temporal answered its check. */
@@ -47,6 +49,7 @@ const RUN_READ_MS = 10_000;
 export function createSupportService(deps: SupportServiceDeps): SupportService {
   const ui = { baseUrl: deps.temporalUiUrl ?? null, namespace: deps.namespace };
   const now = deps.now ?? (() => new Date());
+  const zone = deps.defaultTimezone ?? 'UTC';
   const runDeps: RunActionDeps = {
     client: deps.client,
     store: deps.store,
@@ -92,7 +95,7 @@ export function createSupportService(deps: SupportServiceDeps): SupportService {
     const at = now().toISOString();
     await deps.store.setConsent({ customerId, channel: input.channel, status: input.status, source: 'support', reason: input.reason, by: input.actor.name, at });
     await deps.store.appendAudit({ at, actor: input.actor.name, action: `consent.${input.channel}.${input.status}`, target: customerId, reason: input.reason });
-    const view = await customerView(deps.store, customerId);
+    const view = await customerView(deps.store, customerId, zone);
     if (!view) throw customerNotFound(customerId);
     return view;
   }

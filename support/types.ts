@@ -1,5 +1,6 @@
 // What support staff can see and do, as one service the HTTP API, the CLI (through the API)
 // and the web inspector all use: same data everywhere.
+import type { TraitWarning } from '../core/trait-warnings';
 import type { JourneyReport, ReportQuery } from '../analytics/types';
 import type { Channel } from '../dsl/schema';
 import type { RunState } from '../core/run-state';
@@ -21,6 +22,8 @@ export interface CustomerView {
   /** Suppressions of the customer's current addresses (email, phone, push endpoints). */
   suppressions: Suppression[];
   pushSubscriptions: PushSubscriptionRecord[];
+  /** Traits stored but not usable as meant (a `timezone` that is no IANA zone), with what is used instead. */
+  warnings: TraitWarning[];
 }
 
 export type RunListStatus = 'running' | 'completed' | 'exited' | 'converted' | 'failed' | 'terminated' | 'timed_out' | 'cancelled';
@@ -46,6 +49,8 @@ export interface RunDetail extends RunSummary {
   state: RunState | null;
   /** Every message decision of this run, with the exact content sent. */
   messages: MessageRow[];
+  /** The customer's traits this run cannot use as meant (e.g. an invalid `timezone`: which zone its local times use instead). */
+  warnings: TraitWarning[];
 }
 
 export interface RunPage {

@@ -20,7 +20,7 @@ import { exitRunSignal, journeyEventSignal, runStateQuery, type JourneyRunInput 
 import { compilePlan, type JourneyPlan } from './plan';
 import { RunContext } from './run-context';
 import { CUSTOMER_ID, JOURNEY_ID, JOURNEY_VERSION } from './search-attributes';
-import { initialState, isCarriedState, toRunState, type CarriedState, type Ending } from './state';
+import { initialState, isCarriedState, rememberLatest, toRunState, type CarriedState, type Ending } from './state';
 import { runStep } from './steps';
 
 /** Steps a run may take without sleeping on a timer before it is stopped as a runaway loop. */
@@ -193,6 +193,7 @@ function onEvent(ctx: RunContext, event: unknown, watch: { event: string; for: s
   // entered (a late retry, a reordered batch), as for events that come while watching.
   if (ctx.decidesOnEventTime && Date.parse(event.timestamp) < Date.parse(state.trigger.timestamp)) return;
   ctx.inbox.keep(event);
+  rememberLatest(state, event);
   const { goal, exit_on: exitOn } = ctx.input.snapshot.journey;
   const matchCtx = ctx.conditionContext();
   if (goal !== undefined && matchesEvent(goal, event, matchCtx)) ctx.end({ status: 'converted', reason: `goal ${event.name}` });

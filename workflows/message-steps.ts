@@ -116,6 +116,9 @@ async function deliver(ctx: RunContext, active: ActiveStep, message: Message, gi
       template: message.template,
       templateVersion: ctx.input.snapshot.templates[message.template] ?? '',
       trigger: ctx.state.trigger,
+      // What templates read besides the trigger: the last survey answer and the latest events received.
+      ...(ctx.state.survey ? { surveyResult: ctx.state.survey } : {}),
+      ...(ctx.state.latest && Object.keys(ctx.state.latest).length > 0 ? { latest: ctx.state.latest } : {}),
     });
     const record = { stepId: active.stepId, messageKey, channel: outcome.channel, template: message.template, reason: outcome.reason, at: ctx.nowIso() };
     pushBounded(

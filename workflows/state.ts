@@ -16,6 +16,8 @@ export const LIMITS = {
   sends: 200,
   /** Finished steps not reported yet; only a run that never calls an activity could pile up more. */
   pending: 200,
+  /** Event names whose latest event the run keeps for templates (`latest.*`). */
+  latestNames: 50,
 } as const;
 
 /** The step the run is in, with what it needs to resume after continue-as-new. */
@@ -66,6 +68,27 @@ export interface CarriedState {
   survey?: SurveyResult | null;
   /** Finished non-send steps not yet reported to analytics (sent with the next activity call); absent in older states. */
   pending?: StepProgress[];
+  /**
+   * The latest event (by event time) of each name the run received after entry, which send
+   * templates read as `latest.[cart.updated]`; absent in states carried before it existed.
+   */
+  latest?: Record<string, JourneyEvent>;
+}
+
+/** Keep `event` as the latest of its name unless one with a later event time is kept already. */
+export function rememberLatest(state: CarriedState, event: JourneyEvent): void {
+  const latest = (state.latest ??= {});
+  const kept = latest[event.name];
+  if (kept !== undefined && Date.parse(kept.timestamp) > Date.parse(event.timestamp)) return;
+  if (kept === undefined) {
+    const names = Object.keys(latest);
+    if (names.length >= LIMITS.latestNames) {
+      // The name whose latest event is oldest goes first.
+      const oldest = names.reduce((a, b) => (Date.parse(latest[a]!.timestamp) <= Date.parse(latest[b]!.timestamp) ? a : b));
+      delete latest[oldest];
+    }
+  }
+  latest[event.name] = event;
 }
 
 /** How the run ended. */

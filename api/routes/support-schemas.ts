@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ChannelSchema } from '../../dsl/schema';
 import { REASON_CODES } from '../../core/reasons';
 import { parseReportDate } from '../../analytics/range';
+import { TraitWarningSchema } from '../trait-warning-schema';
 
 const RUN_STATUSES = ['running', 'completed', 'exited', 'converted', 'failed', 'terminated', 'timed_out', 'cancelled'] as const;
 
@@ -72,6 +73,7 @@ export const CustomerViewSchema = z.object({
   consentHistory: z.array(ConsentChangeSchema),
   suppressions: z.array(z.object({ channel: ChannelSchema, address: z.string(), reason: z.string(), detail: z.string().nullable(), createdAt: z.string() })),
   pushSubscriptions: z.array(z.object({ endpoint: z.string(), customerId: z.string(), userAgent: z.string().nullable(), createdAt: z.string(), lastSuccessAt: z.string().nullable() }).loose()),
+  warnings: z.array(TraitWarningSchema),
 });
 
 export const RunSummarySchema = z.object({
@@ -94,6 +96,7 @@ export const RunDetailSchema = RunSummarySchema.extend({
   messages: z.array(
     z.object({ messageKey: z.string(), stepId: z.string(), channel: ChannelSchema, template: z.string(), reason: z.enum(REASON_CODES).nullable(), providerId: z.string().nullable(), deliveryStatus: z.string().nullable(), content: z.record(z.string(), z.unknown()).nullable() }).loose(),
   ),
+  warnings: z.array(TraitWarningSchema),
 });
 
 export const RunPageSchema = z.object({ runs: z.array(RunSummarySchema), nextPageToken: z.string().nullable() });

@@ -46,6 +46,7 @@ export async function previewCommand(args: string[], io: CliIo): Promise<number>
         locale: { type: 'string' },
         out: { type: 'string' },
         templates: { type: 'string' },
+        journeys: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -76,7 +77,8 @@ export async function previewCommand(args: string[], io: CliIo): Promise<number>
       for (const problem of template.problems) io.err(formatProblem(problem));
       throw new PreviewError(`template "${name}" has problems: fix them (touchpoint validate lists them too) and preview again`);
     }
-    const data = values.data === undefined ? await journeyData(config, name, io) : await fileData(resolve(io.cwd, values.data), io);
+    const journeysDir = values.journeys === undefined ? config.journeysDir : resolve(io.cwd, values.journeys);
+    const data = values.data === undefined ? await journeyData(journeysDir, values.journeys !== undefined, name, io) : await fileData(resolve(io.cwd, values.data), io);
     const channel = channelOption?.data ?? data.channel ?? firstChannel(template);
     const context: RenderContext & { survey?: unknown } = contextFromSample(data.sample, data.journeyId, data.eventName);
     if (locale) context.locale = locale;
@@ -84,6 +86,14 @@ export async function previewCommand(args: string[], io: CliIo): Promise<number>
     if (data.surveyKind) context.survey = sampleSurvey(data.surveyKind);
     io.out(`Data: ${data.origin}`);
     await render(template, channel, context, config, values.out, io);
+    if (data.sample === undefined) {
+      // Loud, on stderr, once the preview is out: a preview without data looks like a template bug (blank names, empty totals).
+      io.err(
+        `touchpoint preview: WARNING: no sample data for template "${name}" (${data.origin.replace(/^none: /, '')}), so every ` +
+          '{{traits.*}} and {{event.properties.*}} renders empty. Pass --data <file.json> with { "traits": {...}, "event": { "name": "...", "properties": {...} } }, ' +
+          `or add a sample: block to the journey${values.journeys === undefined ? ' (or point --journeys at the folder of yours)' : ''}.`,
+      );
+    }
     return EXIT.ok;
   } catch (error) {
     io.err(`touchpoint preview: ${error instanceof Error ? error.message : String(error)}`);
@@ -124,11 +134,16 @@ async function render(template: LoadedTemplate, channel: Channel, context: Rende
   }
 }
 
-/** The sample of the first journey (by file name) that sends `name`, or empty data. */
-async function journeyData(config: Config, name: string, io: CliIo): Promise<Data> {
-  const files = (await readdir(config.journeysDir).catch((): string[] => [])).filter((f) => ['.yaml', '.yml'].includes(extname(f))).sort();
+/** The sample of the first journey in `dir` (by file name) that sends `name`, or empty data; `named`: the folder was given by --journeys, so it must exist. */
+async function journeyData(dir: string, named: boolean, name: string, io: CliIo): Promise<Data> {
+  const shown = displayPath(dir, io.cwd);
+  const listed = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (named) throw new PreviewError(`--journeys ${shown}: ${error.code === 'ENOENT' ? 'no such folder' : error.code === 'ENOTDIR' ? 'not a folder' : error.message}; name the folder holding your journey YAML files`);
+    return [] as string[];
+  });
+  const files = listed.filter((f) => ['.yaml', '.yml'].includes(extname(f))).sort();
   for (const entry of files) {
-    const path = join(config.journeysDir, entry);
+    const path = join(dir, entry);
     const file = displayPath(path, io.cwd);
     const { journey } = parseJourneySource(await readFile(path, 'utf8'), file);
     const step = journey
@@ -142,7 +157,8 @@ async function journeyData(config: Config, name: string, io: CliIo): Promise<Dat
     const surveyKind = 'survey' in step ? { surveyKind: step.survey.kind } : {};
     return { sample: journey.sample, origin, channel: sends.channel, journeyId: journey.id, eventName, ...surveyKind };
   }
-  return { sample: undefined, origin: 'none: no journey sends this template and no --data was given', journeyId: 'preview', eventName: 'preview' };
+  const where = files.length === 0 ? `${shown} has no journey files` : `no journey in ${shown} sends this template`;
+  return { sample: undefined, origin: `none: ${where} and no --data was given`, journeyId: 'preview', eventName: 'preview' };
 }
 
 /** `{ traits, event: { name, properties } }` from a JSON file, every mistake located. */

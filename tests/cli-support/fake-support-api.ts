@@ -16,6 +16,7 @@ export const customer: CustomerView = {
   consentHistory: [{ customerId: 'cus_1', channel: 'email', status: 'unsubscribed', source: 'unsubscribe_link', reason: 'clicked unsubscribe', by: null, changedAt: '2025-01-04T09:00:00.000Z' }],
   suppressions: [{ channel: 'sms', address: '+393331234567', reason: 'sms_stop', detail: 'replied STOP', createdAt: '2025-01-05T09:00:00.000Z' }],
   pushSubscriptions: [{ endpoint: 'https://push.example.com/sub/abc', customerId: 'cus_1', p256dh: 'k', auth: 'a', userAgent: 'Firefox', createdAt: '2025-01-02T11:00:00.000Z', lastSuccessAt: null }],
+  warnings: [],
 };
 
 export const run: RunSummary = {
@@ -56,6 +57,7 @@ export const detail: RunDetail = {
     message({}),
     message({ messageKey: `${WORKFLOW_ID}/sms_thanks`, stepId: 'sms_thanks', channel: 'sms', template: 'sms-thanks', reason: 'sent', address: '+15550001111', providerId: 'SM123', deliveryStatus: 'delivered', sentAt: '2025-01-06T12:00:02.000Z', content: { to: '+15550001111', body: 'Thanks for order 42!', segments: 1 } }),
   ],
+  warnings: [],
 };
 
 export interface FakeApi extends Api {

@@ -72,6 +72,7 @@ export function createFakeService(): FakeService {
     consentHistory: [],
     suppressions: [],
     pushSubscriptions: [],
+    warnings: [],
   };
   let status: RunDetail['status'] = 'running';
   const run = (): RunDetail => ({
@@ -79,6 +80,7 @@ export function createFakeService(): FakeService {
     currentStep: 'wait', startedAt: at, closedAt: null, nextWakeUp: '2025-03-31T10:00:00.000Z', temporalUiUrl: 'http://ui.example/w',
     state: null,
     messages: [message({}), message({ messageKey: `${WORKFLOW_ID}/run-1/offer/1`, stepId: 'offer', reason: 'skipped:unsubscribed', content: null, providerId: null, sentAt: null })],
+    warnings: [],
   });
   const actions: FakeService['actions'] = [];
   const reportQueries: ReportQuery[] = [];

@@ -89,6 +89,36 @@ describe('touchpoint preview', () => {
     expect(await readFile(join(ws.dir, 'out/mail.html'), 'utf8')).toContain('Total €59.90');
   });
 
+  test('--journeys reads samples from another folder; a missing folder is an error naming it', async () => {
+    await ws.write('shop/journeys/orders.yaml', JOURNEY.replace('first_name: Grace }', 'first_name: Linus }').replace('order_id: A-7', 'order_id: Z-9'));
+    const result = await preview('order', '--journeys', 'shop/journeys');
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out.split('\n').slice(0, 3)).toEqual(['Data: the sample of journey "post-purchase" (shop/journeys/orders.yaml)', 'Variant: templates/order.hbs', 'Order Z-9: €59.90']);
+    expect(await preview('order', '--journeys', 'shop/nowhere')).toMatchObject({
+      code: 1,
+      err: 'touchpoint preview: --journeys shop/nowhere: no such folder; name the folder holding your journey YAML files',
+    });
+  });
+
+  test('without sample data it says so loudly on stderr: no journey sends the template, or the journey has no sample', async () => {
+    const none = await preview('ping');
+    expect(none.code).toBe(0);
+    expect(none.out.split('\n')[0]).toBe('Data: none: no journey in journeys sends this template and no --data was given');
+    expect(none.err).toBe(
+      'touchpoint preview: WARNING: no sample data for template "ping" (no journey in journeys sends this template and no --data was given), ' +
+        'so every {{traits.*}} and {{event.properties.*}} renders empty. Pass --data <file.json> with { "traits": {...}, "event": { "name": "...", "properties": {...} } }, ' +
+        'or add a sample: block to the journey (or point --journeys at the folder of yours).',
+    );
+    await ws.write('bare/welcome.yaml', ['id: bare', 'name: Bare', 'trigger:', '  event: order.completed', 'steps:', '  - id: t', '    send: { channel: push, template: ping }', ''].join('\n'));
+    const bare = await preview('ping', '--journeys', 'bare');
+    expect(bare.err).toContain('WARNING: no sample data for template "ping" (journey "bare" (bare/welcome.yaml) has no sample (pass --data))');
+    expect(bare.err).not.toContain('--journeys at');
+    await ws.write('empty/README.md', 'nothing here');
+    expect((await preview('ping', '--journeys', 'empty')).err).toContain('(empty has no journey files and no --data was given)');
+    // With data, nothing on stderr.
+    expect((await preview('ping', '--data', 'data/ada.json')).err).toBe('');
+  });
+
   test('clear errors: unknown template, missing channel part, bad JSON with its line and column, bad options', async () => {
     expect(await preview('ordr')).toMatchObject({ code: 1, err: 'touchpoint preview: there is no template "ordr" (templates/ordr.hbs) — did you mean "order"?' });
     expect(await preview('ping', '--channel', 'sms')).toMatchObject({

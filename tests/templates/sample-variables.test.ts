@@ -40,6 +40,41 @@ describe('template values checked against the journey sample', () => {
     ]);
   });
 
+  test('a send after a survey step may read the answer (survey.*); any send may read latest.[<trigger>], other latest names need a guard', async () => {
+    await ws.write(
+      'journeys/demo.yaml',
+      [
+        'id: demo',
+        'name: Demo',
+        'trigger:',
+        '  event: order.completed',
+        'sample:',
+        ...SAMPLE.split('\n').map((l) => `  ${l}`),
+        'steps:',
+        '  - id: nps',
+        '    survey: { kind: nps, channel: email, template: nps-ask, wait: 7d }',
+        '  - id: thanks',
+        '    send: { channel: email, template: follow-up }',
+        '',
+      ].join('\n'),
+    );
+    await ws.write('templates/nps-ask.hbs', templateFile({ 'email.subject': 'How did we do?', 'email.text': '{{survey.url}}' }));
+    await ws.write(
+      'templates/follow-up.hbs',
+      templateFile({
+        'email.subject': 'You gave us {{survey.score}}',
+        'email.text': '{{#if survey.answered}}"{{survey.comment}}" ({{survey.category}}){{/if}} {{latest.[order.completed].properties.total}}\n{{latest.[cart.updated].properties.items}} {{survey.mood}}',
+      }),
+    );
+    expect(await problems()).toEqual([
+      // Handlebars drops the [ ] of a segment literal from the path it reports.
+      'templates/follow-up.hbs:5:3: email.text: {{latest.cart.updated.properties.items}} reads latest.cart.updated.properties.items, which the sample of journey "demo" (journeys/demo.yaml) lacks: ' +
+        "the sample only gives the latest event of the trigger's name (order.completed); a run may not have received another, so guard it with {{#if latest.[<event name>]}}…{{/if}}",
+      'templates/follow-up.hbs:5:46: email.text: {{survey.mood}} reads survey.mood, which a survey answer lacks: sends after a survey step read ' +
+        'survey.answered, survey.score, survey.category, survey.comment, survey.sentiment, survey.sentiment_score, survey.kind and survey.step',
+    ]);
+  });
+
   test('#if guards its own value, #each and #with read the sample\'s items, and always-present values need no sample', async () => {
     await ws.write('journeys/demo.yaml', journey('thanks', SAMPLE));
     const body = [
@@ -65,7 +100,7 @@ describe('template values checked against the journey sample', () => {
       'templates/partials/sign-off.hbs:1:7: email.text: {{traits.nickname}} reads traits.nickname, which the sample of journey "demo" (journeys/demo.yaml) lacks: ' +
         'add nickname under sample: → traits:, or wrap it in {{#if traits.nickname}}…{{/if}} if some customers lack it',
       'templates/thanks.hbs:2:3: email.subject: {{first_name}} reads first_name, which is not message data: ' +
-        'templates read traits.<name>, event.properties.<name>, event.name, customer.id, journey.id, links.unsubscribe and, in survey steps, survey.* (did you mean traits.first_name?)',
+        'templates read traits.<name>, event.properties.<name>, event.name, customer.id, journey.id, links.unsubscribe, latest.[<event name>] (the latest event of that name the run received) and, in and after survey steps, survey.* (did you mean traits.first_name?)',
     ]);
   });
 
