@@ -1,4 +1,4 @@
-// createApiServer: the Fastify app for order systems — identify / track / batch behind API
+// createApiServer: the Fastify app for order systems — the Segment calls (identify, track, page, screen, alias, group, batch) behind API
 // keys, plus the public /healthz and /openapi.json. The caller decides where it listens.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
