@@ -48,7 +48,7 @@ export function toLoggedEvent(call: IngestCall, receivedAt: string, batchSentAt?
       return { ...base, type: 'track', event: call.event, properties: call.properties, traits: { ...contextTraits, ...call.traits } };
     case 'page':
     case 'screen': {
-      const named = { ...(call.name !== undefined ? { name: call.name } : {}), ...(call.category !== undefined ? { category: call.category } : {}) };
+      const named = { ...(call.name != null ? { name: call.name } : {}), ...(call.category != null ? { category: call.category } : {}) };
       const event = call.type === 'page' ? PAGE_EVENT : SCREEN_EVENT;
       return { ...base, type: call.type, event, properties: { ...call.properties, ...named }, traits: contextTraits };
     }

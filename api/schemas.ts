@@ -81,18 +81,19 @@ const ContextSchema = z
   .meta({ description: 'Segment context; `context.traits` are merged into the contact like `traits`. Other context fields are accepted and not stored.' });
 
 /** Who the call is about: userId, anonymousId, or both (which links them). */
-const whoFields = { userId: UserIdSchema.optional(), anonymousId: AnonymousIdSchema.optional() };
+// analytics.js sends `userId: null` for an anonymous identify: null is taken as absent.
+const whoFields = { userId: UserIdSchema.nullish(), anonymousId: AnonymousIdSchema.nullish() };
 const common = { messageId: MessageIdSchema, timestamp: TimestampSchema.optional(), sentAt: SentAtSchema.optional(), context: ContextSchema };
 const WHO_REQUIRED = 'userId or anonymousId is required: the id of the customer in your system, or the id of an anonymous visitor';
-const needsWho = (value: { userId?: string | undefined; anonymousId?: string | undefined }) => value.userId !== undefined || value.anonymousId !== undefined;
+const needsWho = (value: { userId?: string | null | undefined; anonymousId?: string | null | undefined }) => value.userId != null || value.anonymousId != null;
 const who = { error: WHO_REQUIRED, path: ['userId'] };
 
 const identifyFields = { ...whoFields, traits: TraitsSchema.default({}), ...common };
 const trackFields = { ...whoFields, event: EventNameSchema, properties: PropertiesSchema.default({}), traits: TraitsSchema.optional(), ...common };
 const viewFields = (what: 'page' | 'screen') => ({
   ...whoFields,
-  name: z.string().max(256, 'name is at most 256 characters').optional().meta({ description: `Name of the ${what}, e.g. "Pricing"; journeys read it as properties.name.` }),
-  category: z.string().max(256, 'category is at most 256 characters').optional().meta({ description: `Category of the ${what}; journeys read it as properties.category.` }),
+  name: z.string().max(256, 'name is at most 256 characters').nullish().meta({ description: `Name of the ${what}, e.g. "Pricing"; journeys read it as properties.name.` }),
+  category: z.string().max(256, 'category is at most 256 characters').nullish().meta({ description: `Category of the ${what}; journeys read it as properties.category.` }),
   properties: PropertiesSchema.default({}),
   ...common,
 });

@@ -1,6 +1,6 @@
-// createApiServer: the Fastify app for order systems — identify / track / batch behind API
-// keys (Segment's libraries included: see segment.ts), plus the public /healthz and
-// /openapi.json. The caller decides where it listens.
+// createApiServer: the Fastify app for order systems — the Segment calls (identify, track, page,
+// screen, alias, group, batch) behind API keys (Segment's libraries included: see segment.ts),
+// plus the public /healthz and /openapi.json. The caller decides where it listens.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Router } from '../routing/router';

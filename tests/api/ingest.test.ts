@@ -1,5 +1,5 @@
 // identify / track / batch over real HTTP, with the real router on a Temporal dev server and
-// a real PostgreSQL store: dedupe by messageId, contacts, all-or-nothing batches, health.
+// a real PostgreSQL store: dedupe by messageId, contacts, batches refusing bad items one by one, health.
 import { RUN_REVISION } from '../../workflows/definitions';
 import { Client } from 'pg';
 import { createApiServer } from '../../api';

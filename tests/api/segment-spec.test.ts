@@ -2,6 +2,7 @@
 // real router on a Temporal dev server and both stores (PGlite and PostgreSQL): event names with
 // spaces, page/screen/alias/group calls, anonymous ids linked to customers, per-item batch
 // refusals, sentAt-corrected event time, messageId conflicts and value size limits.
+import { Analytics } from '@segment/analytics-node';
 import { createApiServer } from '../../api';
 import { createTouchpointClient } from '../../client';
 import { createRouter } from '../../routing';
@@ -281,5 +282,58 @@ describe.each(STORE_KINDS)('the Segment Spec API on %s', (kind: TestStoreKind) =
     expect(body.components.schemas.TrackRequest.properties.properties.description).toContain('8192 bytes');
     expect(body.components.schemas.IdentifyRequest.properties.traits.description).toContain('8192 bytes');
     expect(body.components.schemas.EventResult.properties.conflict).toBeDefined();
+  });
+  it('takes the calls of the official analytics-node library as it sends them, anonymous visitor and all', async () => {
+    // HTTP Basic auth is another change; here the library's requests carry the key as Bearer, and are otherwise its own.
+    const answers: Array<{ status: number; body: any }> = [];
+    const analytics = new Analytics({
+      writeKey: API_KEY,
+      host: api.url,
+      maxEventsInBatch: 20,
+      flushInterval: 60_000,
+      httpClient: async (url: string, init: { headers: Record<string, string>; body: string; method: 'POST'; signal: any }) => {
+        const headers = Object.fromEntries(Object.entries(init.headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+        const response = await fetch(url, { ...init, headers: { ...headers, authorization: `Bearer ${API_KEY}` } });
+        const text = await response.text();
+        answers.push({ status: response.status, body: JSON.parse(text) });
+        return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+      },
+    });
+    const visitor = id('node-visitor');
+    const customer = id('node-user');
+    analytics.page({ anonymousId: visitor, name: 'Pricing', properties: { path: '/pricing' } });
+    analytics.identify({ anonymousId: visitor, traits: { city: 'Turin' } });
+    analytics.track({ anonymousId: visitor, event: 'Product Viewed', properties: { sku: 'S-9' } });
+    analytics.identify({ userId: customer, anonymousId: visitor, traits: { email: 'node@example.com' } });
+    analytics.alias({ userId: customer, previousId: id('node-old-device') });
+    analytics.group({ userId: customer, groupId: 'acme', traits: { name: 'Acme' } });
+    analytics.screen({ userId: customer, name: 'Home' });
+    analytics.track({ userId: customer, event: 'Order Completed', properties: { total: 12 }, timestamp: new Date(Date.now() - 60_000) });
+    await analytics.closeAndFlush({ timeout: 20_000 });
+    expect(answers.map((a) => a.status)).toEqual([200]);
+    const results = answers[0]!.body.results;
+    expect(results).toHaveLength(8);
+    expect(results.filter((r: { refused?: boolean }) => r.refused)).toEqual([]);
+    expect(await db.store.getContact(customer)).toMatchObject({ email: 'node@example.com', traits: { city: 'Turin', email: 'node@example.com' } });
+    expect((await eventsOf(customer)).map((row) => `${row.type}:${row.event ?? ''}`).sort()).toEqual(
+      ['alias:', 'group:', 'identify:', 'identify:', 'page:page.viewed', 'screen:screen.viewed', 'track:Order Completed', 'track:Product Viewed'],
+    );
+  });
+  it('takes the shapes analytics.js sends: userId null for a visitor, a page without a name, extra fields ignored', async () => {
+    const visitor = id('js-visitor');
+    const response = await api.call('POST', '/v1/batch', {
+      body: {
+        sentAt: new Date().toISOString(),
+        writeKey: 'ignored',
+        batch: [
+          { type: 'identify', userId: null, anonymousId: visitor, traits: { lang: 'it' }, messageId: id('js-1'), integrations: {}, context: { library: { name: 'analytics.js' } } },
+          { type: 'page', event: 'page', anonymousId: visitor, name: null, category: null, properties: { path: '/', url: 'https://shop.example/' }, messageId: id('js-2'), _metadata: { bundled: [] } },
+        ],
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.results.map((r: { refused?: boolean }) => r.refused ?? false)).toEqual([false, false]);
+    expect((await db.store.getContact(`anon:${visitor}`))?.traits).toEqual({ lang: 'it' });
+    expect((await eventsOf(`anon:${visitor}`)).map((row) => row.properties)).toEqual([{}, { path: '/', url: 'https://shop.example/' }]);
   });
 });
