@@ -42,7 +42,7 @@ const errors = (...codes: number[]) => {
     409: 'The run is not running, so there is nothing to exit.',
     413: 'Body larger than the limit.',
     415: 'Content-Type is not application/json.',
-    503: 'The event store or Temporal is unavailable; retry with the same messageId.',
+    503: 'The database or Temporal is unavailable (the message names which); retry later (events: with the same messageId).',
   };
   return Object.fromEntries(codes.map((code) => [String(code), json('Error', text[code] ?? 'Error.')]));
 };
