@@ -49,7 +49,7 @@ const errors = (...codes: number[]) => {
     413: 'Body larger than the limit.',
     415: 'Content-Type is not application/json (on the event routes, text/plain holding a JSON object is accepted too, as analytics.js sends it).',
     429: 'Too many wrong API keys or sign-ins from this address; wait the Retry-After seconds.',
-    503: 'The event store or Temporal is unavailable; retry with the same messageId.',
+    503: 'The database or Temporal is unavailable (the message names which); retry later (events: with the same messageId).',
   };
   return Object.fromEntries(codes.map((code) => [String(code), json('Error', text[code] ?? 'Error.')]));
 };
