@@ -34,7 +34,10 @@ describe('events that arrive out of order, end to end', () => {
     } catch {
       // Installed by an earlier test file in this jest worker.
     }
-    [temporal, db, mail] = await Promise.all([startTestTemporal(), createTestStore('pglite'), startSmtpSink()]);
+    // One at a time, each kept as soon as it runs: afterAll stops whatever started, even after a failure.
+    mail = await startSmtpSink();
+    db = await createTestStore('pglite');
+    temporal = await startTestTemporal();
     const loaded = await loadJourneys({ paths: [join(FIXTURES, 'journeys')], templatesDir: join(FIXTURES, 'templates'), cwd: FIXTURES });
     if (loaded.problems.length > 0) throw new Error(loaded.problems.map(formatProblem).join('\n'));
     for (const template of loaded.templates) await db.store.saveTemplateVersion(template);
