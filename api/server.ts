@@ -72,6 +72,10 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     logger: false,
     // analytics.js posts to /v1/t, /v1/i, …, /v1/b: the same routes as /v1/track, /v1/identify, /v1/batch.
     rewriteUrl: (request) => segmentShortPath(request.url ?? '/'),
+    // Ids travel in paths (customers, runs, message keys: a UUID user id in a run id, percent-encoded
+    // twice, is far over find-my-way's default of 100 characters, which answered 414). No route has a
+    // regex parameter, so a long one costs nothing; Node's 16 KiB header limit bounds the URL anyway.
+    routerOptions: { maxParamLength: 16 * 1024 },
     // Errors Fastify answers before routing (a malformed percent-encoding, an over-long path parameter) in our error shape.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
