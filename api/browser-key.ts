@@ -24,15 +24,26 @@ const HOW_TO_VERIFY =
 type Item = Record<string, unknown>;
 
 /**
- * Throws 403 naming the field when a browser key's request body is not allowed. `batch`: the body
- * is `{ batch: [...] }`. Bodies that are not objects are left to the route's validation.
+ * Throws 403 naming the field when a browser key's call (a single route's body) is not allowed.
+ * Bodies that are not objects are left to the route's validation.
  */
-export function refuseForBrowserKey(body: unknown, options: { batch: boolean; identitySecret: string | undefined }): void {
-  if (!isObject(body)) return;
-  const items: Array<[string, unknown]> = options.batch
-    ? Array.isArray(body.batch) ? body.batch.map((item, index) => [`batch[${index}].`, item]) : []
-    : [['', body]];
-  for (const [at, item] of items) if (isObject(item)) refuseItem(item, at, options.identitySecret);
+export function refuseForBrowserKey(body: unknown, identitySecret: string | undefined): void {
+  if (isObject(body)) refuseItem(body, '', identitySecret);
+}
+
+/**
+ * The 403 a browser key's batch item would get, or null when it may be sent: a batch answers each
+ * item on its own, so one refused item does not refuse the others.
+ */
+export function browserKeyRefusal(item: unknown, index: number, identitySecret: string | undefined): HttpError | null {
+  if (!isObject(item)) return null;
+  try {
+    refuseItem(item, `batch[${index}].`, identitySecret);
+    return null;
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
 }
 
 function refuseItem(item: Item, at: string, secret: string | undefined): void {

@@ -7,7 +7,7 @@ import type { Router } from '../routing/router';
 import type { Store } from '../store/types';
 import { bearerAuth, keyMatcher, SENDER_ROLES, type ApiKey } from './auth';
 import { authFailuresFor } from './auth-failures';
-import { refuseForBrowserKey } from './browser-key';
+import { browserKeyRefusal, refuseForBrowserKey } from './browser-key';
 import { installErrorHandling } from './error-handler';
 import { formatPath, HttpError, invalidBody, issuesOf } from './http-error';
 import type { LoggedEventInput } from '../store/types';
@@ -113,8 +113,9 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     acceptTextPlainJson(v1);
     v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: senders, purpose: 'send events (identify, track, page, screen, alias, group, batch)' }));
     v1.addHook('preHandler', async (request) => {
-      if (request.apiKey?.role !== 'browser') return;
-      refuseForBrowserKey(request.body, { batch: request.url.split('?')[0] === '/v1/batch', identitySecret: deps.identitySecret });
+      // A batch's items are checked one by one in its route (a refused item refuses only itself).
+      if (request.apiKey?.role !== 'browser' || request.routeOptions.url === '/v1/batch') return;
+      refuseForBrowserKey(request.body, deps.identitySecret);
     });
     const now = () => new Date().toISOString();
     const zone = deps.defaultTimezone ?? 'UTC';
@@ -144,7 +145,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
       const results: BatchResult['results'] = [];
       const accepted: Array<{ index: number; event: LoggedEventInput }> = [];
       batch.forEach((item, index) => {
-        const refused = refuseItem(item, index);
+        const refused = refuseItem(item, index) ?? (request.apiKey?.role === 'browser' ? refusedForBrowser(item, index, deps.identitySecret) : null);
         if (refused) {
           log(`ingest: batch item ${index} (messageId ${refused.messageId ?? 'none'}) refused: ${refused.error.message}`);
           results[index] = refused;
@@ -175,6 +176,15 @@ function refuseItem(item: unknown, index: number): RefusedItem | null {
   const shown = issues.slice(0, 3).map((issue) => `${formatPath([`batch[${index}]`, ...issue.path])}: ${issue.message}`);
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more in "issues")` : '';
   return { index, messageId, refused: true, error: { code: 'invalid_item', message: `Refused ${shown.join('; ')}${more}; this item was not stored.`, issues } };
+}
+
+/** A batch item a browser key may not send, as a refusal in its place (api/browser-key.ts says why). */
+function refusedForBrowser(item: unknown, index: number, identitySecret: string | undefined): RefusedItem | null {
+  const error = browserKeyRefusal(item, index, identitySecret);
+  if (!error) return null;
+  const messageId = isRecord(item) && typeof item.messageId === 'string' && item.messageId !== '' ? item.messageId : null;
+  const issues = (error.issues ?? []).map((issue) => ({ ...issue, path: issue.path.slice(2) }));
+  return { index, messageId, refused: true, error: { code: error.code, message: `Refused ${error.message}; this item was not stored.`, issues } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

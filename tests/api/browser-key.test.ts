@@ -83,15 +83,29 @@ describe('a browser key', () => {
     ['/v1/identify', 'traits.email', { userId: 'bo', traits: { email: 'attacker@example.com' }, messageId: 'bk-e1' }],
     ['/v1/identify', 'traits.Phone', { userId: 'bo', traits: { Phone: '+15550100' }, messageId: 'bk-e2' }],
     ['/v1/track', 'context.traits.phone', { userId: 'bo', event: 'x.y', messageId: 'bk-e3', context: { traits: { phone: '+15550100' } } }],
-    ['/v1/batch', 'batch[1].traits.email', { batch: [{ type: 'track', userId: 'bo', event: 'x.y', messageId: 'bk-e4' }, { type: 'identify', userId: 'bo', traits: { email: 'a@b.c' }, messageId: 'bk-e5' }] }],
   ])('never sets an email or phone (%s): 403 naming %s, even with a valid hash', async (path, field, body) => {
     const hash = { userHash: userHash(SECRET, 'bo') };
-    const withHash = 'batch' in body
-      ? { batch: body.batch.map((item) => ({ ...item, context: hash })) }
-      : { ...body, context: { ...(body as { context?: object }).context, ...hash } };
+    const withHash = { ...body, context: { ...(body as { context?: object }).context, ...hash } };
     const response = await api.call('POST', path, { key: BROWSER_KEY, body: withHash });
     expect(response).toMatchObject({ status: 403, body: { error: { code: 'browser_key_forbidden', message: expect.stringMatching(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: A browser key may not set`)) } } });
     expect(await pg.query("select 1 from events where message_id like 'bk-e%'")).toMatchObject({ rowCount: 0 });
+    expect(await db.store.getContact('bo')).toMatchObject({ email: null, phone: null });
+  });
+
+  it('refuses a batch item that sets an email on its own: the other items are stored, the refused one names its field', async () => {
+    const context = { userHash: userHash(SECRET, 'bo') };
+    const body = { batch: [{ type: 'track', userId: 'bo', event: 'x.y', messageId: 'bk-e4', context }, { type: 'identify', userId: 'bo', traits: { email: 'a@b.c' }, messageId: 'bk-e5', context }] };
+    const response = await api.call('POST', '/v1/batch', { key: BROWSER_KEY, body });
+    expect(response).toMatchObject({
+      status: 200,
+      body: {
+        results: [
+          { messageId: 'bk-e4', duplicate: false },
+          { index: 1, messageId: 'bk-e5', refused: true, error: { code: 'browser_key_forbidden', message: expect.stringMatching(/^Refused batch\[1\]\.traits\.email: A browser key may not set/), issues: [expect.objectContaining({ path: ['traits', 'email'] })] } },
+        ],
+      },
+    });
+    expect((await pg.query("select message_id from events where message_id in ('bk-e4', 'bk-e5')")).rows).toEqual([{ message_id: 'bk-e4' }]);
     expect(await db.store.getContact('bo')).toMatchObject({ email: null, phone: null });
   });
 
@@ -101,7 +115,7 @@ describe('a browser key', () => {
     expect(open).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/^event: "email.opened"/) } } });
     const alias = { type: 'alias', userId: 'bo', previousId: 'known-customer', anonymousId: 'anon-1', messageId: 'bk-a', context };
     const aliased = await api.call('POST', '/v1/batch', { key: BROWSER_KEY, body: { batch: [alias] } });
-    expect(aliased).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/^batch\[0\]\.previousId: /) } } });
+    expect(aliased).toMatchObject({ status: 200, body: { results: [{ refused: true, error: { code: 'browser_key_forbidden', message: expect.stringMatching(/^Refused batch\[0\]\.previousId: /) } }] } });
     const off = await unverified.call('POST', '/v1/track', { key: BROWSER_KEY, body: { userId: 'bo', event: 'x.y', messageId: 'bk-off', context } });
     expect(off).toMatchObject({ status: 403, body: { error: { message: expect.stringContaining('TOUCHPOINT_IDENTITY_SECRET is not set') } } });
     // An ingest key (a server's) is not restricted.
