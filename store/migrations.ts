@@ -11,6 +11,7 @@ export interface Migration {
   sql: string[];
 }
 
+/** In id order; ids only grow and need not be contiguous (9, 13, 14 and 15 were never used). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
@@ -281,12 +282,6 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: REPORT_COUNTS_MIGRATION,
   },
   {
-    id: 12,
-    name: 'events: index of the routing backlog (events logged while Temporal was unreachable)',
-    // Partial: holds only events not routed yet, so it stays tiny outside an outage.
-    sql: [`create index events_unrouted_idx on events (customer_id, received_at) where routed_at is null`],
-  },
-  {
     id: 11,
     name: 'inspector: sessions ended by signing out',
     // Support staff's session ids (no customer data): a signed-out cookie is refused until it expires (store/inspector-sessions.ts).
@@ -298,6 +293,12 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       `create index inspector_sessions_ended_expiry_idx on inspector_sessions_ended (expires_at)`,
     ],
+  },
+  {
+    id: 12,
+    name: 'events: index of the routing backlog (events logged while Temporal was unreachable)',
+    // Partial: holds only events not routed yet, so it stays tiny outside an outage.
+    sql: [`create index events_unrouted_idx on events (customer_id, received_at) where routed_at is null`],
   },
 ];
 

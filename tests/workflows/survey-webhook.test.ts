@@ -253,11 +253,14 @@ test('progress reports carry each finished step once, with the next activity cal
 
   const calls = h.activities.progress(customerId);
   const carried = calls.map((c) => [c.via, c.steps.map((s) => s.stepId)]);
+  // Entering a wait is reported at once (no finished step with it), so a report counts runs waiting there.
   expect(carried).toEqual([
+    ['recordProgress', []],
     ['sendMessage', ['pause', 'ab']],
     ['loadProfile', ['nps']],
     ['callWebhook', ['check']],
     ['nextLocalTime', ['ticket']],
+    ['recordProgress', []],
     ['sendMessage', ['morning']],
     ['recordProgress', ['done']],
   ]);
