@@ -13,6 +13,7 @@ import { startPushService, type PushService } from '../support/push-service';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startTwilioEmulator, type TwilioEmulator } from '../support/twilio-emulator';
 import { emulatorSmsDeps } from '../sms/support';
+import { parseAllowedTargets } from '../../net/targets';
 
 // One template, every channel: each part prints a property, so the test decides its length.
 const SOURCE = [
@@ -47,7 +48,8 @@ describe('a message longer than its channel allows', () => {
       store,
       email: { transport, from: 'Shop <hello@shop.example>' },
       sms: emulatorSmsDeps(twilio),
-      push: { vapid },
+      // The local push service is on loopback: allowed explicitly, as PUSH_ALLOWED_PRIVATE_TARGETS does.
+      push: { vapid, allowedTargets: parseAllowedTargets('127.0.0.1', 'PUSH_ALLOWED_PRIVATE_TARGETS') },
       defaultTimezone: 'UTC',
     }));
   });

@@ -51,7 +51,7 @@ describe('the routing backlog', () => {
     const deps = { store: db.store, router, backlog };
     const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
     const track = (messageId: string, customerId: string, event: string, s: number, properties: Record<string, unknown> = {}): LoggedEventInput => ({
-      messageId, type: 'track', customerId, event, properties, traits: {}, timestamp: at(s),
+      messageId, type: 'track', customerId, event, properties, traits: {}, timestamp: at(s), receivedAt: at(s),
     });
 
     // Up: routed at once.
