@@ -152,7 +152,8 @@ test('erase exits and deletes Ada\'s run, deletes her profile, anonymises the re
   // run_steps: the wait Ada's run is in is recorded when entered (a report counts runs waiting there).
   expect(stdout).toMatch(/Anonymised: events 2, journey_entries 1, journey_runs 1, run_steps 1, messages 1/);
 
-  await until('the run is gone from Temporal', async () => (await runStatus(ADA_RUN)) === 'NOT_FOUND');
+  // DeleteWorkflowExecution is asynchronous: the server deletes the closed run from a background task queue.
+  await until('the run is gone from Temporal', async () => (await runStatus(ADA_RUN)) === 'NOT_FOUND', 90_000);
   const store = db.store;
   expect(await store.getContact('ada')).toBeNull();
   expect(await store.listMessages({ customerId: 'ada' })).toEqual([]);
@@ -169,4 +170,4 @@ test('erase exits and deletes Ada\'s run, deletes her profile, anonymises the re
   // Ada's order system retries her order: a duplicate, nothing starts again.
   const retried = await createTouchpointClient({ baseUrl: api.url, apiKey: INGEST_KEY }).track({ userId: 'ada', event: 'order.completed', messageId: 'order-A-1', properties: { order_id: 'A-1' } });
   expect(retried.duplicate).toBe(true);
-});
+}, 150_000);
