@@ -223,7 +223,9 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
         await server.stop();
       },
       async startTemporal() {
-        server = await startDevServer({ cliPath, uiPort: false, port, ...(temporalDir ? { dataDir: temporalDir } : {}) });
+        // A restart reopens the file-backed state with the other fault test of the pair loading the
+        // machine: it has been seen to take over 30 s to answer in CI, so it gets longer than a first start.
+        server = await startDevServer({ cliPath, uiPort: false, port, startTimeoutMs: 120_000, ...(temporalDir ? { dataDir: temporalDir } : {}) });
       },
       backlog,
       backlogLog,
