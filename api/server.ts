@@ -101,17 +101,16 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     return reply.code(down.length === 0 ? 200 : 503).send(body);
   });
 
-  const senders = SENDER_ROLES;
   registerSegmentCors(app);
   const matchKey = keyMatcher(deps.apiKeys);
   registerSegmentSettings(app, {
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
-    mayLoad: (writeKey) => senders.some((role) => role === matchKey(writeKey)?.role),
+    mayLoad: (writeKey) => SENDER_ROLES.some((role) => role === matchKey(writeKey)?.role),
     failures: authFailuresFor(deps.apiKeys),
   });
   app.register(async (v1) => {
     acceptTextPlainJson(v1);
-    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: senders, purpose: 'send events (identify, track, page, screen, alias, group, batch)' }));
+    v1.addHook('onRequest', bearerAuth(deps.apiKeys, { roles: SENDER_ROLES, purpose: 'send events (identify, track, page, screen, alias, group, batch)' }));
     v1.addHook('preHandler', async (request) => {
       // A batch's items are checked one by one in its route (a refused item refuses only itself).
       if (request.apiKey?.role !== 'browser' || request.routeOptions.url === '/v1/batch') return;
@@ -163,7 +162,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
 
 /** Why a batch item cannot be stored, or null when it can. */
 function refuseItem(item: unknown, index: number): RefusedItem | null {
-  const messageId = isRecord(item) && typeof item.messageId === 'string' && item.messageId !== '' ? item.messageId : null;
+  const messageId = messageIdOf(item);
   // Nesting counts from the body: { batch: [ item ] } adds two levels.
   const unstorable = findUnstorable(item, MAX_NESTING - 2);
   if (unstorable) {
@@ -182,9 +181,14 @@ function refuseItem(item: unknown, index: number): RefusedItem | null {
 function refusedForBrowser(item: unknown, index: number, identitySecret: string | undefined): RefusedItem | null {
   const error = browserKeyRefusal(item, index, identitySecret);
   if (!error) return null;
-  const messageId = isRecord(item) && typeof item.messageId === 'string' && item.messageId !== '' ? item.messageId : null;
+  const messageId = messageIdOf(item);
   const issues = (error.issues ?? []).map((issue) => ({ ...issue, path: issue.path.slice(2) }));
   return { index, messageId, refused: true, error: { code: error.code, message: `Refused ${error.message}; this item was not stored.`, issues } };
+}
+
+/** A refused item's messageId when it has a usable one (a refusal names it back to the sender). */
+function messageIdOf(item: unknown): string | null {
+  return isRecord(item) && typeof item.messageId === 'string' && item.messageId !== '' ? item.messageId : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

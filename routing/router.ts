@@ -49,7 +49,7 @@ export function createRouter(deps: RouterDeps): Router {
   const index = indexJourneys(deps.journeys);
   const runs = createRunOps(deps.client, deps.taskQueue);
   const deadlineMs = deps.deadlineMs ?? ROUTE_DEADLINE_MS;
-  const routeTrack = async (logged: LoggedEvent & { event: string }, context: RouteContext | undefined): Promise<RoutingResult> => {
+  const routeEvent = async (logged: LoggedEvent & { event: string }, context: RouteContext | undefined): Promise<RoutingResult> => {
     const event: JourneyEvent = { id: logged.messageId, name: logged.event, properties: logged.properties, timestamp: logged.timestamp };
     const traits = context?.contactTraits ?? (() => deps.store.getContact(logged.customerId).then((contact) => contact?.traits ?? logged.traits));
     const routing = new EventRouting(deps.store, runs, logged.customerId, event, logged.receivedAt, traits);
@@ -69,7 +69,7 @@ export function createRouter(deps: RouterDeps): Router {
       // the contact, which the API has done already, and alias and group only link and record.
       const { event } = logged;
       if (!ROUTED.has(logged.type) || !event) return { runs: [] };
-      return withTemporalDeadline(deps.client, deadlineMs, () => routeTrack({ ...logged, event }, context));
+      return withTemporalDeadline(deps.client, deadlineMs, () => routeEvent({ ...logged, event }, context));
     },
   };
 }
